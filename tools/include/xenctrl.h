@@ -1,0 +1,187 @@
+/*
+ * xenctrl.h: libxenctrl for Umbra's dom0: domctl, sysctl and the other
+ * hypercalls dom0 programs make, sent over the hypervisor's privileged channel
+ * ($XEN_RUN_DIR/privcmd, default /run/xen/privcmd).
+ *
+ * A compatible subset of Xen's libxenctrl: the names, argument orders and
+ * error convention (-1 with errno set) follow Xen 4.17's xenctrl.h, so code
+ * written against Xen reads the same here.
+ * Invariants: every call is synchronous; a handle may be used by one thread at
+ * a time (open one handle per thread); nothing here caches hypervisor state.
+ */
+#ifndef UMBRA_XENCTRL_H
+#define UMBRA_XENCTRL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "public/xen.h"
+
+typedef struct xc_interface_core xc_interface;
+typedef uint32_t evtchn_port_or_error_t;
+
+/* Open the channel. `logger`/`dombuild_logger` are accepted and ignored (pass NULL).
+ * Returns NULL with errno set if the hypervisor is not reachable. */
+xc_interface *xc_interface_open(void *logger, void *dombuild_logger, unsigned open_flags);
+int xc_interface_close(xc_interface *xch);
+
+/* Domain creation flags and config (subset of struct xen_domctl_createdomain). */
+#define XEN_DOMCTL_CDF_hap        (1U << 1)
+#define XEN_DOMCTL_CDF_s3_integrity (1U << 2)
+#define XEN_DOMCTL_CDF_oos_off    (1U << 3)
+#define XEN_DOMCTL_CDF_nosharepages (1U << 16)  /* Umbra: opt out of page sharing */
+
+struct xen_domctl_createdomain {
+    uint32_t flags;            /* XEN_DOMCTL_CDF_* */
+    uint32_t max_vcpus;
+    uint64_t max_mem_kb;       /* Umbra: initial maximum reservation */
+    uint32_t p2m_superpages;   /* Umbra: map 2 MiB G-stage pages where contiguous (1/0) */
+    uint32_t shadow_pool_kb;   /* Umbra: shadow pool size (shadow mode only; 0 = default) */
+    uint8_t  handle[16];       /* the domain's UUID */
+    char     name[64];         /* the domain's name, for the hypervisor's log */
+};
+
+/* *pdomid == 0 asks the hypervisor to choose. */
+int xc_domain_create(xc_interface *xch, uint32_t *pdomid, struct xen_domctl_createdomain *config);
+int xc_domain_destroy(xc_interface *xch, uint32_t domid);
+int xc_domain_pause(xc_interface *xch, uint32_t domid);
+int xc_domain_unpause(xc_interface *xch, uint32_t domid);
+/* SCHEDOP_remote_shutdown on behalf of dom0. */
+int xc_domain_shutdown(xc_interface *xch, uint32_t domid, int reason);
+int xc_domain_setmaxmem(xc_interface *xch, uint32_t domid, uint64_t max_memkb);
+int xc_domain_max_vcpus(xc_interface *xch, uint32_t domid, unsigned int max);
+
+typedef struct xc_dominfo {
+    uint32_t domid;
+    uint32_t ssidref;
+    unsigned int dying:1, crashed:1, shutdown:1, paused:1, blocked:1, running:1,
+                 hvm:1, debugged:1, xenstore:1, hap:1;
+    unsigned int shutdown_reason;
+    unsigned long nr_pages;          /* current number of RAM pages */
+    unsigned long nr_outstanding_pages;
+    unsigned long nr_shared_pages;
+    unsigned long nr_paged_pages;
+    unsigned long shared_info_frame;
+    uint64_t cpu_time;               /* ns */
+    unsigned long max_memkb;
+    unsigned int nr_online_vcpus;
+    unsigned int max_vcpu_id;
+    uint8_t handle[16];
+    unsigned int cpupool;
+    char name[64];                   /* Umbra: the name given at creation */
+} xc_dominfo_t;
+
+/* Fill up to max_doms entries for domains with id >= first_domid. Returns the count or -1. */
+int xc_domain_getinfo(xc_interface *xch, uint32_t first_domid, unsigned int max_doms, xc_dominfo_t *info);
+
+/* Physical host information (subset of xc_physinfo_t). */
+typedef struct xc_physinfo {
+    uint32_t threads_per_core;
+    uint32_t cores_per_socket;
+    uint32_t nr_cpus;
+    uint32_t max_cpu_id;
+    uint32_t nr_nodes;
+    uint32_t max_node_id;
+    uint32_t cpu_khz;
+    uint32_t capabilities;           /* XEN_SYSCTL_PHYSCAP_* */
+    uint64_t total_pages;
+    uint64_t free_pages;
+    uint64_t scrub_pages;
+    uint64_t outstanding_pages;
+    uint64_t max_mfn;
+    uint32_t hw_cap[8];
+} xc_physinfo_t;
+#define XEN_SYSCTL_PHYSCAP_hvm    (1U << 0)
+#define XEN_SYSCTL_PHYSCAP_pv     (1U << 1)
+#define XEN_SYSCTL_PHYSCAP_hap    (1U << 3)
+#define XEN_SYSCTL_PHYSCAP_shadow (1U << 4)
+#define XEN_SYSCTL_PHYSCAP_gnttab_v1 (1U << 6)
+int xc_physinfo(xc_interface *xch, xc_physinfo_t *info);
+
+/* Version information: XENVER_* queries. */
+int xc_version(xc_interface *xch, int cmd, void *arg);
+
+/* The hypervisor console ring (xl dmesg). On entry *pnr_chars is the buffer
+ * size; on return, the bytes copied. clear != 0 empties the ring afterwards. */
+int xc_readconsolering(xc_interface *xch, char *buffer, unsigned int *pnr_chars,
+                       int clear, int incremental, uint32_t *pindex);
+
+/* A guest's console output buffer (what `xl console` shows), read from offset *poff. */
+int xc_domain_console_read(xc_interface *xch, uint32_t domid, char *buf, size_t len,
+                           uint64_t *poff);
+
+/* Credit scheduler. */
+struct xen_domctl_sched_credit { uint16_t weight; uint16_t cap; };
+int xc_sched_credit_domain_set(xc_interface *xch, uint32_t domid, struct xen_domctl_sched_credit *sdom);
+int xc_sched_credit_domain_get(xc_interface *xch, uint32_t domid, struct xen_domctl_sched_credit *sdom);
+
+/* vCPU state. */
+typedef struct xc_vcpuinfo {
+    uint8_t online, blocked, running;
+    uint64_t cpu_time;     /* ns */
+    uint32_t cpu;          /* current pCPU */
+} xc_vcpuinfo_t;
+int xc_vcpu_getinfo(xc_interface *xch, uint32_t domid, uint32_t vcpu, xc_vcpuinfo_t *info);
+
+/* The guest's register context at boot (riscv64 subset of vcpu_guest_context). */
+struct vcpu_guest_context {
+    uint64_t pc;
+    uint64_t x[32];          /* x[0] ignored */
+    uint64_t sstatus;        /* VS-mode sstatus */
+    uint64_t satp;           /* vsatp */
+    uint32_t flags;
+    uint32_t pad;
+};
+typedef struct vcpu_guest_context vcpu_guest_context_any_t;
+int xc_vcpu_setcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu, vcpu_guest_context_any_t *ctxt);
+int xc_vcpu_getcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu, vcpu_guest_context_any_t *ctxt);
+
+/* Memory: populate the guest's physmap with pages at the given GFNs. */
+int xc_domain_populate_physmap_exact(xc_interface *xch, uint32_t domid, unsigned long nr_extents,
+                                     unsigned int extent_order, unsigned int mem_flags,
+                                     xen_pfn_t *extent_start);
+int xc_domain_decrease_reservation_exact(xc_interface *xch, uint32_t domid, unsigned long nr_extents,
+                                         unsigned int extent_order, xen_pfn_t *extent_start);
+int xc_domain_get_tot_pages(xc_interface *xch, uint32_t domid);
+
+/* Per-frame information (getpageframeinfo): the p2m type and the backing MFN of a GFN. */
+typedef struct xc_pageinfo { uint64_t gfn; uint64_t mfn; uint32_t p2m_type; uint32_t pad; } xc_pageinfo_t;
+int xc_get_pfn_type_batch(xc_interface *xch, uint32_t domid, unsigned int num, xc_pageinfo_t *arr);
+
+/*
+ * Foreign mapping: map `size` bytes of guest domid starting at GFN `gfn` into
+ * the caller. The hypervisor takes a reference on each frame (released by
+ * xc_unmap_foreign) and hands the machine-memory memfd over SCM_RIGHTS.
+ * Returns the mapping or NULL with errno set.
+ */
+void *xc_map_foreign_range(xc_interface *xch, uint32_t domid, int size, int prot, unsigned long gfn);
+int xc_unmap_foreign(xc_interface *xch, uint32_t domid, void *addr, int size, unsigned long gfn);
+
+/* Event channels from dom0, like libxenevtchn: notifications arrive on a pollable fd. */
+typedef struct xenevtchn_handle xenevtchn_handle;
+xenevtchn_handle *xenevtchn_open(void *logger, unsigned open_flags);
+int xenevtchn_close(xenevtchn_handle *xce);
+int xenevtchn_fd(xenevtchn_handle *xce);            /* readable when a port is pending */
+int xenevtchn_notify(xenevtchn_handle *xce, evtchn_port_t port);
+evtchn_port_or_error_t xenevtchn_bind_interdomain(xenevtchn_handle *xce, uint32_t domid, evtchn_port_t remote_port);
+evtchn_port_or_error_t xenevtchn_bind_unbound_port(xenevtchn_handle *xce, uint32_t domid);
+int xenevtchn_unbind(xenevtchn_handle *xce, evtchn_port_t port);
+evtchn_port_or_error_t xenevtchn_pending(xenevtchn_handle *xce);  /* next pending port, or -1 */
+int xenevtchn_unmask(xenevtchn_handle *xce, evtchn_port_t port);
+/* Allocate an unbound port in domid for remote_domid (EVTCHNOP_alloc_unbound on its behalf). */
+int xc_evtchn_alloc_unbound(xc_interface *xch, uint32_t dom, uint32_t remote_dom);
+
+/* Umbra's memory-virtualization counters for one domain (summed over its vCPUs). */
+typedef struct xc_umbra_mmstats {
+    uint32_t paging_mode;          /* 0 = HAP, 1 = shadow */
+    uint32_t pad;
+    uint64_t instret, cycles, tlb_hits, tlb_misses;
+    uint64_t walk_refs_vs, walk_refs_g, walk_refs_s;
+    uint64_t exits, page_faults, hyp_refs;
+    uint64_t shadow_faults, emulated_writes, shared_pages, paged_out_pages;
+} xc_umbra_mmstats_t;
+int xc_umbra_mmstats(xc_interface *xch, uint32_t domid, xc_umbra_mmstats_t *st);
+
+#endif
