@@ -1,0 +1,72 @@
+/*
+ * p2m.h: the physical-to-machine map of a domain (GFN -> MFN + type).
+ *
+ * Kept as real Sv39x4 (or Sv48x4) tables in machine memory, so HAP hands the
+ * root to hgatp directly, as Xen does with EPT. The p2m type lives in the
+ * PTE's RSW bits plus a per-domain side table where two bits are not enough;
+ * hardware permissions follow the type (ram_ro/ram_shared: no W; paged_out,
+ * populate_on_demand, invalid: not present).
+ *
+ * Invariants:
+ *  - a 2 MiB entry is used only where the backing frames are contiguous and
+ *    aligned, and it is split into 512 4 KiB entries before one of them changes;
+ *  - changing an entry from present to absent or to read-only requires a TLB
+ *    shootdown of every vCPU of the domain before the caller relies on it
+ *    (p2m_set_entry calls the domain's flush hook; see paging.h);
+ *  - all p2m table frames are owned by the domain with type PGT_p2m and are
+ *    freed by p2m_teardown.
+ */
+#ifndef UMBRA_P2M_H
+#define UMBRA_P2M_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "umbra/types.h"
+
+typedef enum {
+    p2m_invalid = 0,
+    p2m_ram_rw,
+    p2m_ram_ro,
+    p2m_ram_shared,        /* copy-on-write shared frame */
+    p2m_ram_logdirty,
+    p2m_ram_paged_out,
+    p2m_populate_on_demand,
+    p2m_grant_map_rw,
+    p2m_grant_map_ro,
+    p2m_nr_types
+} p2m_type_t;
+
+const char *p2m_type_name(p2m_type_t t);
+
+struct domain;
+
+struct p2m_domain {
+    struct domain *domain;
+    const struct pt_format *fmt;   /* Sv39x4 or Sv48x4 */
+    mfn_t root;                    /* 4 contiguous frames (16 KiB root) */
+    bool superpages;               /* use 2 MiB entries where contiguous */
+    uint64_t nr_table_frames;
+    uint64_t nr_entries;           /* present 4 KiB-equivalent entries */
+    uint64_t max_gfn;              /* highest gfn ever mapped + 1 */
+    void (*flush)(struct domain *d, gfn_t gfn, unsigned order); /* TLB shootdown hook */
+};
+
+/* Set up an empty p2m for d in format fmt. Returns 0 or -ENOMEM. */
+int p2m_init(struct p2m_domain *p2m, struct domain *d, enum pt_format_id fmt, bool superpages);
+/* Free every table frame (not the RAM the entries point at). */
+void p2m_teardown(struct p2m_domain *p2m);
+
+/*
+ * Map 2^order frames at gfn to mfn with type t (order 0 or 9).
+ * Splits a covering superpage as needed. Returns 0, -EINVAL (misaligned or
+ * unsupported type) or -ENOMEM. Calls p2m->flush when an existing mapping was
+ * removed or downgraded.
+ */
+int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsigned order, p2m_type_t t);
+/* Look up gfn: returns the MFN (INVALID_MFN if none) and its type and mapping order. */
+mfn_t p2m_get_entry(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t, unsigned *order);
+/* hgatp value for this p2m with VMID vmid. */
+uint64_t p2m_hgatp(const struct p2m_domain *p2m, uint16_t vmid);
+
+#endif

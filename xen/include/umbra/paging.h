@@ -1,0 +1,50 @@
+/*
+ * paging.h: the memory-virtualization mode of a domain, as one const ops
+ * table with two implementations: HAP (two-stage translation, hap_ops) and
+ * shadow page tables (shadow_ops). The mode is chosen at run time per domain,
+ * never with the preprocessor (STYLE.md habit 6).
+ */
+#ifndef UMBRA_PAGING_H
+#define UMBRA_PAGING_H
+
+#include <stdint.h>
+
+#include "riscv/hart.h"
+#include "umbra/types.h"
+
+struct domain;
+struct vcpu;
+
+enum paging_mode { PAGING_HAP = 0, PAGING_SHADOW = 1 };
+
+/* Access kinds for software translation. */
+#define PG_ACCESS_READ  1
+#define PG_ACCESS_WRITE 2
+#define PG_ACCESS_EXEC  4
+
+struct paging_ops {
+    const char *name;              /* "hap" or "shadow" */
+    enum paging_mode mode;
+    /* Set up the mode's per-domain state. Returns 0 or -errno. */
+    int (*domain_init)(struct domain *d);
+    void (*domain_teardown)(struct domain *d);
+    /* Program the hart for this mode (hgatp, hstatus.VTVM...) before first run. */
+    int (*vcpu_init)(struct vcpu *v);
+    /*
+     * A guest-page fault (HAP) or page fault (shadow) exit. Returns 0 when
+     * resolved (the vCPU retries the access), 1 when it was reflected to the
+     * guest, or -errno when the domain must be crashed (the caller logs it).
+     */
+    int (*handle_fault)(struct vcpu *v, const struct hart_exit *ex);
+    /* A virtual-instruction exit the mode owns (shadow: satp writes, sfence.vma). */
+    int (*handle_vinsn)(struct vcpu *v, const struct hart_exit *ex);
+    /* Translate a guest virtual address with the guest's own tables (for hypercall buffers).
+     * Returns 0 and *gpa, or -EFAULT. Counts its references into the vCPU's counters. */
+    int (*gva_to_gpa)(struct vcpu *v, uint64_t gva, unsigned access, paddr_t *gpa);
+    /* The p2m changed at gfn (2^order frames): drop derived state, shoot down TLBs. */
+    void (*p2m_changed)(struct domain *d, gfn_t gfn, unsigned order);
+};
+
+extern const struct paging_ops hap_ops;
+
+#endif
