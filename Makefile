@@ -8,6 +8,8 @@
 
 include Config.mk
 
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2) --no-print-directory
+
 B := build$(if $(filter 1,$(SANITIZE)),-san)
 export UMBRA_BUILD := $(CURDIR)/$(B)
 
@@ -21,6 +23,7 @@ TEST_SRCS :=
 TEST_LIBS :=
 TEST_LDLIBS :=
 BENCHES :=
+TEST_PRE :=
 
 hostobj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 guestobj = $(patsubst %,$(B)/gobj/%.o,$(basename $(1)))
@@ -81,7 +84,8 @@ run: all
 	@scripts/run-main.sh $(B)
 
 # README command 2: every test (unit and integration), ending with CUnit's summary.
-test: all
+# TEST_PRE holds extra checks (e.g. fuzz smoke runs) that run before the CUnit binary.
+test: all $(TEST_PRE)
 	@scripts/run-tests.sh $(B) $(SUITE)
 
 bench: $(BENCHES)
