@@ -24,6 +24,7 @@
 #include "umbra/types.h"
 
 #define MACHINE_BASE 0x80000000ULL
+#define MM_MAX_ORDER 18          /* largest block: 2^18 frames = 1 GiB */
 
 enum page_type {
     PGT_free = 0,
@@ -62,6 +63,9 @@ uint64_t mm_bytes(void);
 void *mfn_to_virt(mfn_t mfn);
 bool mfn_valid(mfn_t mfn);
 struct page_info *mfn_to_page(mfn_t mfn);
+bool maddr_valid(maddr_t ma);
+void *maddr_to_virt(maddr_t ma);         /* host pointer; ma must be valid */
+unsigned mm_max_order(void);             /* largest order alloc_frames can serve */
 
 /*
  * Allocate 2^order contiguous, naturally aligned, zeroed frames for `owner`
@@ -69,8 +73,28 @@ struct page_info *mfn_to_page(mfn_t mfn);
  * Takes the heap lock (lock-order.h).
  */
 mfn_t alloc_frames(unsigned order, domid_t owner, enum page_type type);
-/* Free frames allocated by alloc_frames (same order). Their count must be 0. */
+/*
+ * Free frames allocated by alloc_frames (same order). Their count must be 0.
+ * Also accepted: any naturally aligned 2^order run of allocated frames, e.g.
+ * one 4 KiB frame out of a 2 MiB allocation (ballooning). Panics on a double
+ * free or a referenced frame.
+ */
 void free_frames(mfn_t mfn, unsigned order);
+/* Change owner/type of an allocated frame, keeping the per-type stats exact. */
+void page_set_owner_type(mfn_t mfn, domid_t owner, enum page_type type);
+
+/*
+ * Reference counts (page_info.count). get_page takes a reference if the
+ * frame is allocated and owned by `owner` (returns false otherwise);
+ * put_page drops one and returns what is left. The p2m does not count its
+ * own entries: references are for foreign maps and shared COW frames.
+ */
+bool get_page(mfn_t mfn, domid_t owner);
+uint32_t put_page(mfn_t mfn);
+
+/* Audits, O(total frames): 0 or -EIO if free lists, frame table and stats disagree. */
+int mm_check_accounting(void);
+uint64_t mm_count_owned(domid_t owner);  /* allocated frames owned by `owner` */
 
 /* Counted accessors for handler work on behalf of a vCPU (refs may be NULL). */
 uint64_t mm_read64(maddr_t ma, uint64_t *refs);
