@@ -1,11 +1,17 @@
 /*
  * domain.h: domains and vCPUs.
  *
- * This is a starting skeleton: the fields below are the ones xen/mm relies
- * on (the hart of a vCPU, the p2m and paging mode of a domain). The owner of
- * xen/common extends these structs; xen/mm must use only these fields.
+ * The first fields of each struct are the ones xen/mm relies on (the hart of
+ * a vCPU, the p2m and paging mode of a domain); xen/mm uses only those. The
+ * rest belong to xen/common.
+ *
+ * Locking (lock-order.h): every xen/common field is protected by xen_lock,
+ * except vcpu.in_guest and vcpu.flush_pending, which the shootdown lock
+ * protects (flush.c), and a vCPU's hart, which only the pCPU thread that has
+ * the vCPU (vcpu.is_running) touches.
  * Invariants: a vCPU belongs to exactly one domain for its lifetime; the
- * domain's paging ops never change while a vCPU of it is running.
+ * domain's paging ops never change while a vCPU of it is running; a domain
+ * is freed only when none of its vCPUs is running and it is off the list.
  */
 #ifndef UMBRA_DOMAIN_H
 #define UMBRA_DOMAIN_H
@@ -13,16 +19,45 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "public/xen.h"
 #include "riscv/hart.h"
 #include "umbra/p2m.h"
 #include "umbra/paging.h"
 #include "umbra/types.h"
 
+struct evtchn;
+struct dom_console;
+
+/* Runstates (Xen's RUNSTATE_*). */
+enum { VRS_running = 0, VRS_runnable = 1, VRS_blocked = 2, VRS_offline = 3 };
+
 struct vcpu {
     unsigned vcpu_id;
     struct domain *domain;
     struct hart *hart;
-    /* extended by xen/common */
+    /* ---- xen/common (xen_lock) ---- */
+    bool initialised;          /* a context was set: the vCPU can run */
+    bool is_up;                /* online (not VCPUOP_down) */
+    bool blocked;              /* waiting for an event or its timer */
+    bool polling;              /* blocked in SCHEDOP_poll */
+    bool is_running;           /* a pCPU thread has it right now */
+    int processor;             /* the pCPU that last ran it */
+    int runstate;              /* VRS_* */
+    uint64_t runstate_entry;   /* system time (ns) of the last change */
+    uint64_t runstate_time[4]; /* ns spent in each runstate */
+    uint64_t cpu_time;         /* ns run */
+    /* credit scheduler (sched_credit.c) */
+    int64_t credit;            /* ns of credit, may go negative */
+    bool on_runq;
+    struct vcpu *rq_next;
+    /* timers (timer.c), system time in ns; 0 = off */
+    uint64_t timer_deadline;   /* set_timer_op / singleshot: fires VIRQ_TIMER */
+    uint64_t sbi_deadline;     /* SBI set_timer: raises VSTIP */
+    bool vstip;                /* SBI timer interrupt pending */
+    uint32_t virq_to_evtchn[NR_VIRQS];
+    /* ---- shootdown (flush.c, sd_lock) ---- */
+    bool in_guest;             /* inside hart_run() */
+    bool flush_pending;        /* must hfence.gvma before the next hart_run() */
 };
 
 struct domain {
@@ -32,7 +67,28 @@ struct domain {
     void *paging_priv;           /* the mode's private per-domain state */
     unsigned max_vcpus;
     struct vcpu **vcpus;
-    /* extended by xen/common */
+    /* ---- xen/common (xen_lock) ---- */
+    struct domain *next;         /* the domain list, by id */
+    char name[64];
+    uint8_t handle[16];
+    uint32_t create_flags;       /* XEN_DOMCTL_CDF_* */
+    bool is_privileged;          /* dom0 */
+    bool is_dying;               /* destroy in progress */
+    bool is_shutdown;            /* shut down (or crashed) with shutdown_code */
+    unsigned shutdown_code;      /* SHUTDOWN_* */
+    int pending_shutdown_code;   /* SCHEDOP_shutdown_code, -1 if none */
+    unsigned ctrl_pause;         /* pause count from the controller */
+    uint64_t tot_pages;          /* RAM frames assigned (p2m ram entries) */
+    uint64_t max_pages;          /* the reservation limit */
+    uint64_t xen_pages;          /* frames the hypervisor allocated for it (shared_info) */
+    gfn_t shared_info_gfn;
+    mfn_t shared_info_mfn;
+    struct shared_info *shared_info;  /* host pointer, NULL for dom0 */
+    struct evtchn *evtchn;       /* ports 0..nr_evtchn-1 */
+    unsigned nr_evtchn;
+    uint16_t weight, cap;        /* credit scheduler */
+    uint64_t cap_used;           /* ns used in this accounting period (cap) */
+    struct dom_console *console; /* console_io output */
 };
 
 /* Crash the domain: log `reason` to the hypervisor console and stop its vCPUs. */
