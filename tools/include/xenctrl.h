@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "public/domctl.h"
+#include "public/event_channel.h"
 #include "public/xen.h"
 
 typedef struct xc_interface_core xc_interface;
@@ -27,21 +29,7 @@ typedef uint32_t evtchn_port_or_error_t;
 xc_interface *xc_interface_open(void *logger, void *dombuild_logger, unsigned open_flags);
 int xc_interface_close(xc_interface *xch);
 
-/* Domain creation flags and config (subset of struct xen_domctl_createdomain). */
-#define XEN_DOMCTL_CDF_hap        (1U << 1)
-#define XEN_DOMCTL_CDF_s3_integrity (1U << 2)
-#define XEN_DOMCTL_CDF_oos_off    (1U << 3)
-#define XEN_DOMCTL_CDF_nosharepages (1U << 16)  /* Umbra: opt out of page sharing */
-
-struct xen_domctl_createdomain {
-    uint32_t flags;            /* XEN_DOMCTL_CDF_* */
-    uint32_t max_vcpus;
-    uint64_t max_mem_kb;       /* Umbra: initial maximum reservation */
-    uint32_t p2m_superpages;   /* Umbra: map 2 MiB G-stage pages where contiguous (1/0) */
-    uint32_t shadow_pool_kb;   /* Umbra: shadow pool size (shadow mode only; 0 = default) */
-    uint8_t  handle[16];       /* the domain's UUID */
-    char     name[64];         /* the domain's name, for the hypervisor's log */
-};
+/* Domain creation flags and struct xen_domctl_createdomain: public/domctl.h. */
 
 /* *pdomid == 0 asks the hypervisor to choose. */
 int xc_domain_create(xc_interface *xch, uint32_t *pdomid, struct xen_domctl_createdomain *config);
@@ -113,7 +101,6 @@ int xc_domain_console_read(xc_interface *xch, uint32_t domid, char *buf, size_t 
                            uint64_t *poff);
 
 /* Credit scheduler. */
-struct xen_domctl_sched_credit { uint16_t weight; uint16_t cap; };
 int xc_sched_credit_domain_set(xc_interface *xch, uint32_t domid, struct xen_domctl_sched_credit *sdom);
 int xc_sched_credit_domain_get(xc_interface *xch, uint32_t domid, struct xen_domctl_sched_credit *sdom);
 
@@ -125,16 +112,7 @@ typedef struct xc_vcpuinfo {
 } xc_vcpuinfo_t;
 int xc_vcpu_getinfo(xc_interface *xch, uint32_t domid, uint32_t vcpu, xc_vcpuinfo_t *info);
 
-/* The guest's register context at boot (riscv64 subset of vcpu_guest_context). */
-struct vcpu_guest_context {
-    uint64_t pc;
-    uint64_t x[32];          /* x[0] ignored */
-    uint64_t sstatus;        /* VS-mode sstatus */
-    uint64_t satp;           /* vsatp */
-    uint32_t flags;
-    uint32_t pad;
-};
-typedef struct vcpu_guest_context vcpu_guest_context_any_t;
+/* The guest's register context at boot: struct vcpu_guest_context, public/domctl.h. */
 int xc_vcpu_setcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu, vcpu_guest_context_any_t *ctxt);
 int xc_vcpu_getcontext(xc_interface *xch, uint32_t domid, uint32_t vcpu, vcpu_guest_context_any_t *ctxt);
 
