@@ -14,7 +14,10 @@
  *
  *  level  lock                     owner       protects
  *  -----  -----------------------  ----------  ---------------------------------------------
- *   10    domlist lock             xen/common  the domain list, domid allocation
+ *   10    xen_lock (the big lock)  xen/common  the domain list, domid allocation and all
+ *                                              of xen/common's domain and vCPU fields
+ *                                              (sched.h); LOCK_LEVEL_DOMLIST is the same
+ *                                              level for a finer-grained list lock
  *   20    domain lock (per dom)    xen/common  a domain's lifecycle state, vCPU array,
  *                                              max_mem/tot_pages accounting
  *   30    evtchn lock (per dom)    xen/common  the domain's event-channel table and ports
@@ -27,14 +30,17 @@
  *   60    scheduler lock (per pCPU)xen/common  run queues, credit accounting, vCPU states
  *   70    heap lock (global)       xen/mm      the buddy free lists, page_info of free
  *                                              frames, owner/type changes, mm_stats
+ *   80    shootdown lock (global)  xen/common  vcpu.in_guest, vcpu.flush_pending (flush.h)
  *   90    console lock (global)    xen/common  the hypervisor console ring (xl dmesg);
  *                                              innermost, so anything may log
  *
  * Consequences written down once:
  *  - nothing may allocate frames while holding the console lock;
  *  - p2m_set_entry() allocates table frames under the p2m lock (50 < 70), but
- *    calls the TLB-shootdown hook only after dropping it, so a vCPU that is
- *    blocked on the p2m lock can still reach the flush point;
+ *    calls the TLB-shootdown hook (p2m->flush) only after dropping it, so a
+ *    vCPU that is blocked on the p2m lock can still reach the flush point;
+ *    the hook may take the shootdown lock (80) and wait, so callers of
+ *    p2m_set_entry hold neither the p2m nor the heap lock;
  *  - a waker (event send) may take a scheduler lock under an evtchn lock.
  */
 #ifndef UMBRA_LOCK_ORDER_H
@@ -46,6 +52,7 @@
 #include "umbra/bug.h"
 
 enum lock_level {
+    LOCK_LEVEL_XEN     = 10,
     LOCK_LEVEL_DOMLIST = 10,
     LOCK_LEVEL_DOMAIN  = 20,
     LOCK_LEVEL_EVTCHN  = 30,
@@ -55,6 +62,7 @@ enum lock_level {
     LOCK_LEVEL_SHARING = 54,
     LOCK_LEVEL_SCHED   = 60,
     LOCK_LEVEL_HEAP    = 70,
+    LOCK_LEVEL_SHOOTDOWN = 80,
     LOCK_LEVEL_CONSOLE = 90,
 };
 
@@ -71,7 +79,8 @@ struct lock_held_stack {
     unsigned depth;
     const struct umbra_lock *held[LOCK_HELD_MAX];
 };
-extern _Thread_local struct lock_held_stack lock_held_this_thread;
+/* This thread's stack (lock-order.c; a call, not an inline TLS access). */
+struct lock_held_stack *lock_held_this_thread(void);
 
 #define UMBRA_LOCK_INIT(nm, lvl) { PTHREAD_MUTEX_INITIALIZER, (nm), (lvl) }
 
@@ -92,7 +101,7 @@ static inline void lock_destroy(struct umbra_lock *l)
 static inline bool lock_held_by_me(const struct umbra_lock *l)
 {
 #if UMBRA_DEBUG
-    const struct lock_held_stack *s = &lock_held_this_thread;
+    const struct lock_held_stack *s = lock_held_this_thread();
 
     for (unsigned i = 0; i < s->depth; i++)
         if (s->held[i] == l)
@@ -108,7 +117,7 @@ static inline bool lock_held_by_me(const struct umbra_lock *l)
 static inline void lock_check_order(const struct umbra_lock *l, const char *who)
 {
 #if UMBRA_DEBUG
-    const struct lock_held_stack *s = &lock_held_this_thread;
+    const struct lock_held_stack *s = lock_held_this_thread();
 
     if (s->depth == LOCK_HELD_MAX)
         panic("%s: more than %d locks held taking %s", who, LOCK_HELD_MAX, l->name);
@@ -125,7 +134,9 @@ static inline void lock_check_order(const struct umbra_lock *l, const char *who)
 static inline void lock_push(const struct umbra_lock *l)
 {
 #if UMBRA_DEBUG
-    lock_held_this_thread.held[lock_held_this_thread.depth++] = l;
+    struct lock_held_stack *s = lock_held_this_thread();
+
+    s->held[s->depth++] = l;
 #else
     (void)l;
 #endif
@@ -164,7 +175,7 @@ static inline void lock_take_pair_from(struct umbra_lock *a, struct umbra_lock *
 static inline void lock_release_from(struct umbra_lock *l, const char *who)
 {
 #if UMBRA_DEBUG
-    struct lock_held_stack *s = &lock_held_this_thread;
+    struct lock_held_stack *s = lock_held_this_thread();
     unsigned i = s->depth;
 
     while (i > 0 && s->held[i - 1] != l)

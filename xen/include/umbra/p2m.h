@@ -6,6 +6,14 @@
  * PTE's RSW bits plus a per-domain side table where two bits are not enough;
  * hardware permissions follow the type (ram_ro/ram_shared: no W; paged_out,
  * populate_on_demand, invalid: not present).
+ * Encoding (docs/memory.md): a present leaf (V=1) is ram_rw (RSW 0, RWXUAD),
+ * ram_ro (RSW 1, RXUA) or ram_shared (RSW 2, RXUA); RSW 3 is kept for the
+ * types that will need the side table (logdirty, grant maps). A non-present
+ * entry (V=0) holds its type in bits 4:1; an all-zero entry is p2m_invalid.
+ * Types accepted by p2m_set_entry today: invalid (unmap), ram_rw, ram_ro,
+ * ram_shared, populate_on_demand; the rest return -EINVAL until used.
+ * Locking: p2m->lock (lock-order.h level 50) serialises updates and
+ * lookups; the flush hook runs after it is dropped.
  *
  * Invariants:
  *  - a 2 MiB entry is used only where the backing frames are contiguous and
@@ -22,6 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "umbra/lock-order.h"
 #include "umbra/types.h"
 
 typedef enum {
@@ -50,11 +59,21 @@ struct p2m_domain {
     uint64_t nr_entries;           /* present 4 KiB-equivalent entries */
     uint64_t max_gfn;              /* highest gfn ever mapped + 1 */
     void (*flush)(struct domain *d, gfn_t gfn, unsigned order); /* TLB shootdown hook */
+    /* Added by xen/mm (beyond the first skeleton): */
+    struct umbra_lock lock;        /* lock-order.h level 50 */
+    uint64_t pod_entries;          /* 4 KiB-equivalents still populate_on_demand */
+    uint64_t pod_populated;        /* frames allocated by populate-on-demand faults */
 };
 
-/* Set up an empty p2m for d in format fmt. Returns 0 or -ENOMEM. */
+/*
+ * Set up an empty p2m for d in format fmt (PT_SV39X4 or PT_SV48X4): a
+ * 16 KiB root owned by d->domain_id with type PGT_p2m; flush starts NULL
+ * (the paging mode's domain_init sets it). Call before paging->domain_init.
+ * Returns 0, -EINVAL (other format) or -ENOMEM.
+ */
 int p2m_init(struct p2m_domain *p2m, struct domain *d, enum pt_format_id fmt, bool superpages);
-/* Free every table frame (not the RAM the entries point at). */
+/* Free every table frame (not the RAM the entries point at). No vCPU of the
+ * domain may run on this p2m any more. Idempotent. */
 void p2m_teardown(struct p2m_domain *p2m);
 
 /*
@@ -66,6 +85,27 @@ void p2m_teardown(struct p2m_domain *p2m);
 int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsigned order, p2m_type_t t);
 /* Look up gfn: returns the MFN (INVALID_MFN if none) and its type and mapping order. */
 mfn_t p2m_get_entry(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t, unsigned *order);
+/* The same, counting each p2m PTE read into *refs (cost model); refs may be NULL.
+ * t and order may be NULL. For an unmapped gfn, *order is the size of the hole. */
+mfn_t p2m_get_entry_counted(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
+                            unsigned *order, uint64_t *refs);
+
+/* Is t a type whose frame the guest can read / write through the G-stage? */
+bool p2m_is_readable(p2m_type_t t);
+bool p2m_is_writable(p2m_type_t t);
+
+/*
+ * Call fn for every leaf entry that is not p2m_invalid, in gfn order, with
+ * the entry's first gfn, first mfn (INVALID_MFN when not present), order and
+ * type. Stops at the first non-zero return, which it returns. Runs under the
+ * p2m lock: fn may free frames, but must not change this p2m. This is how a
+ * domain's RAM is found at destroy time (free what ram_rw/ram_ro map).
+ */
+typedef int (*p2m_visit_fn)(gfn_t gfn, mfn_t mfn, unsigned order, p2m_type_t t, void *arg);
+int p2m_for_each(struct p2m_domain *p2m, p2m_visit_fn fn, void *arg);
+
+/* Check the tables against the counters (debug/tests). 0 or -EIO. */
+int p2m_audit(struct p2m_domain *p2m);
 /* hgatp value for this p2m with VMID vmid. */
 uint64_t p2m_hgatp(const struct p2m_domain *p2m, uint16_t vmid);
 
