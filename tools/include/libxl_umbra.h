@@ -138,25 +138,28 @@ struct libxl_hv_ops {
     int (*unmap)(void *h, uint32_t domid, void *addr, int size, unsigned long gfn);
     int (*setcontext)(void *h, uint32_t domid, uint32_t vcpu, vcpu_guest_context_any_t *ctx);
     int (*unpause)(void *h, uint32_t domid);
+    /* The GFN where the hypervisor mapped the domain's shared_info page. */
+    int (*shared_info_gfn)(void *h, uint32_t domid, xen_pfn_t *gfn);
 };
 
 /* libxenctrl's implementation; its handle is an xc_interface *. */
 extern const struct libxl_hv_ops libxl_xc_ops;
 
 /* Guest physical layout (docs/config.md): RAM from GUEST_RAM_BASE; the top
- * LIBXL_SPECIAL_PAGES pages hold, from the top down: shared_info, start_info,
- * the console ring, the xenstore ring. */
+ * LIBXL_SPECIAL_PAGES pages hold, from the top down: start_info, the console
+ * ring, the xenstore ring. shared_info is the hypervisor's own page, which it
+ * maps where it chooses (just below RAM); start_info gives its GPA. */
 #define LIBXL_RAM_BASE_GFN     (GUEST_RAM_BASE >> LIBXL_PAGE_SHIFT)
-#define LIBXL_SPECIAL_PAGES    4
-#define LIBXL_SHARED_INFO_IDX  1  /* pages below the top of RAM */
-#define LIBXL_START_INFO_IDX   2
-#define LIBXL_CONSOLE_IDX      3
-#define LIBXL_XENSTORE_IDX     4
+#define LIBXL_SPECIAL_PAGES    3
+#define LIBXL_START_INFO_IDX   1  /* pages below the top of RAM */
+#define LIBXL_CONSOLE_IDX      2
+#define LIBXL_XENSTORE_IDX     3
 
 struct libxl_layout {
     uint64_t nr_pages;            /* RAM pages populated */
     xen_pfn_t ram_base_gfn, ram_end_gfn;   /* [base, end) */
-    xen_pfn_t shared_info_gfn, start_info_gfn, console_gfn, xenstore_gfn;
+    xen_pfn_t start_info_gfn, console_gfn, xenstore_gfn;
+    xen_pfn_t shared_info_gfn;    /* the hypervisor's choice, read back */
     uint64_t entry;               /* kernel entry point (GPA) */
     uint64_t kernel_start, kernel_end;     /* GPA range of the loaded image */
 };

@@ -5,7 +5,7 @@
  *   2. set its maximum memory   (max_mem)
  *   3. populate its RAM         (populate_physmap, build_mem.c)
  *   4. load the ELF kernel      (checked first, build_kernel.c)
- *   5. write start_info and shared_info (build_start.c)
+ *   5. write start_info (build_start.c; shared_info is the hypervisor's)
  *   6. set up the console       (the hypervisor's per-domain buffer needs no
  *                                setup; the ring page is zeroed in step 5)
  *   7. set the vCPU context     (pc = entry, a0 = start_info GPA, vsatp Bare)
@@ -22,7 +22,6 @@
 #include <sys/mman.h>
 
 #define VGCF_online (1U << 5)    /* Xen's vcpu_guest_context flag */
-#define SSTATUS_SPP (1ULL << 8)
 
 int build_fail(struct build *b, const char *fmt, ...)
 {
@@ -59,7 +58,6 @@ int libxl_layout_compute(const struct libxl_domain_config *cfg, struct libxl_lay
         return -1;
     lay->ram_base_gfn = LIBXL_RAM_BASE_GFN;
     lay->ram_end_gfn = lay->ram_base_gfn + lay->nr_pages;
-    lay->shared_info_gfn = lay->ram_end_gfn - LIBXL_SHARED_INFO_IDX;
     lay->start_info_gfn = lay->ram_end_gfn - LIBXL_START_INFO_IDX;
     lay->console_gfn = lay->ram_end_gfn - LIBXL_CONSOLE_IDX;
     lay->xenstore_gfn = lay->ram_end_gfn - LIBXL_XENSTORE_IDX;
@@ -101,7 +99,7 @@ static int step_context(struct build *b)
     memset(&ctx, 0, sizeof(ctx));
     ctx.pc = b->lay->entry;
     ctx.x[10] = b->lay->start_info_gfn << LIBXL_PAGE_SHIFT;   /* a0 */
-    ctx.sstatus = SSTATUS_SPP;   /* VS-mode supervisor, interrupts off */
+    ctx.sstatus = 0;             /* VS-mode, interrupts off until the guest enables them */
     ctx.satp = 0;                /* Bare */
     ctx.flags = VGCF_online;
     if (b->ops->setcontext(b->h, b->domid, 0, &ctx) < 0)

@@ -36,7 +36,7 @@ int build_populate(struct build *b);
  * kernel's GPA range. */
 int build_load_kernel(struct build *b);
 
-/* build_start.c: write start_info and shared_info; zero the ring pages. */
+/* build_start.c: write start_info; zero the ring pages. */
 int build_start_info(struct build *b);
 
 #endif

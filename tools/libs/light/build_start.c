@@ -1,9 +1,11 @@
 /*
  * build_start.c: the boot pages a PV guest finds at the top of its RAM.
  *
- * From the top down (docs/config.md): shared_info, start_info, the console
- * ring, the xenstore ring. start_info is Xen's layout, with GFNs where x86 PV
- * guests get MFNs; the guest receives its GPA in a0.
+ * From the top down (docs/config.md): start_info, the console ring, the
+ * xenstore ring. start_info is Xen's layout, with GFNs where x86 PV guests get
+ * MFNs; the guest receives its GPA in a0. shared_info is the hypervisor's own
+ * page, initialized by it and mapped where it chooses: the builder asks where
+ * and writes that GPA into start_info.
  * Invariant: every page mapped here is unmapped before returning.
  */
 #include "build_priv.h"
@@ -14,9 +16,12 @@
 
 static int fill_start_info(struct build *b)
 {
-    const struct libxl_layout *lay = b->lay;
-    struct start_info *si = build_map(b, lay->start_info_gfn, 1);
+    struct libxl_layout *lay = b->lay;
+    struct start_info *si;
 
+    if (b->ops->shared_info_gfn(b->h, b->domid, &lay->shared_info_gfn) < 0)
+        return build_fail(b, "finding shared_info: %s", strerror(errno));
+    si = build_map(b, lay->start_info_gfn, 1);
     if (!si)
         return build_fail(b, "mapping start_info: %s", strerror(errno));
     memset(si, 0, LIBXL_PAGE_SIZE);
@@ -30,20 +35,6 @@ static int fill_start_info(struct build *b)
     si->console.evtchn = 0;
     snprintf(si->cmd_line, sizeof(si->cmd_line), "%s", b->cfg->cmdline);
     build_unmap(b, si, lay->start_info_gfn, 1);
-    return 0;
-}
-
-static int fill_shared_info(struct build *b)
-{
-    const struct libxl_layout *lay = b->lay;
-    struct shared_info *sh = build_map(b, lay->shared_info_gfn, 1);
-
-    if (!sh)
-        return build_fail(b, "mapping shared_info: %s", strerror(errno));
-    memset(sh, 0, LIBXL_PAGE_SIZE);
-    for (unsigned i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
-        sh->vcpu_info[i].evtchn_upcall_mask = 1;   /* the guest unmasks when ready */
-    build_unmap(b, sh, lay->shared_info_gfn, 1);
     return 0;
 }
 
@@ -62,7 +53,7 @@ static int zero_rings(struct build *b)
 
 int build_start_info(struct build *b)
 {
-    if (fill_start_info(b) || fill_shared_info(b) || zero_rings(b))
+    if (fill_start_info(b) || zero_rings(b))
         return -1;
     return 0;
 }
