@@ -28,22 +28,13 @@
 #include <string.h>
 
 #include "mm-private.h"
-#include "p2m-pte.h"
+#include "p2m-private.h"
 #include "umbra/bug.h"
 #include "umbra/domain.h"
 #include "umbra/mm.h"
 #include "umbra/p2m.h"
+#include "umbra/paging.h"
 
-#define ENTRIES_PER_TABLE 512
-#define P2M_ROOT_ORDER 2             /* 16 KiB root: 4 frames */
-#define P2M_MAX_FREED 8
-
-/* What one update leaves to do once the lock is dropped. */
-struct p2m_update {
-    bool flush;
-    unsigned nr_freed;
-    mfn_t freed[P2M_MAX_FREED];
-};
 
 static const char *const type_names[p2m_nr_types] = {
     [p2m_invalid] = "invalid",
@@ -79,20 +70,6 @@ static bool type_supported(p2m_type_t t)
            t == p2m_ram_shared || t == p2m_populate_on_demand;
 }
 
-static uint64_t entries_at(unsigned level)
-{
-    return 1ULL << (9 * level);
-}
-
-static maddr_t entry_addr(mfn_t table, const struct pt_format *f, unsigned level, uint64_t gpa)
-{
-    return _maddr(maddr_x(mfn_to_maddr(table)) + 8ULL * pt_index(f, level, gpa));
-}
-
-static struct page_info *table_page(mfn_t table)
-{
-    return mfn_to_page(table);
-}
 
 static void defer_free(struct p2m_update *u, mfn_t table)
 {
@@ -100,10 +77,6 @@ static void defer_free(struct p2m_update *u, mfn_t table)
     u->freed[u->nr_freed++] = table;
 }
 
-static domid_t p2m_owner(const struct p2m_domain *p2m)
-{
-    return p2m->domain->domain_id;
-}
 
 /* Allocate an empty table (owner's PGT_p2m). Returns INVALID_MFN on -ENOMEM. */
 static mfn_t table_alloc(struct p2m_domain *p2m)
@@ -162,7 +135,7 @@ static int next_level(struct p2m_domain *p2m, maddr_t slot, mfn_t holder, unsign
 }
 
 /* Present and PoD 4 KiB-equivalents under a level-`level` entry. O(subtree). */
-static void count_subtree(uint64_t pte, unsigned level, uint64_t *present, uint64_t *pod)
+void p2m_count_subtree(uint64_t pte, unsigned level, uint64_t *present, uint64_t *pod)
 {
     if (pte == 0)
         return;
@@ -178,7 +151,7 @@ static void count_subtree(uint64_t pte, unsigned level, uint64_t *present, uint6
         const uint64_t *e = mfn_to_virt(_mfn(pte_ppn(pte)));
 
         for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
-            count_subtree(e[i], level - 1, present, pod);
+            p2m_count_subtree(e[i], level - 1, present, pod);
     }
 }
 
@@ -213,7 +186,7 @@ static bool needs_flush(uint64_t old, uint64_t new)
  * Write the level-`target` entry for gpa. Caller holds p2m->lock and has
  * validated everything. Records in *u what to do after the unlock.
  */
-static int set_entry_locked(struct p2m_domain *p2m, uint64_t gpa, unsigned target, uint64_t new,
+int p2m_set_entry_locked(struct p2m_domain *p2m, uint64_t gpa, unsigned target, uint64_t new,
                             struct p2m_update *u)
 {
     const struct pt_format *f = p2m->fmt;
@@ -237,7 +210,7 @@ static int set_entry_locked(struct p2m_domain *p2m, uint64_t gpa, unsigned targe
     if (old == new)
         return 0;
 
-    count_subtree(old, target, &present, &pod);
+    p2m_count_subtree(old, target, &present, &pod);
     p2m->nr_entries -= present;
     p2m->pod_entries -= pod;
     unlink_subtree(p2m, old, target, u);
@@ -274,7 +247,7 @@ static int set_entry_locked(struct p2m_domain *p2m, uint64_t gpa, unsigned targe
 }
 
 /* The domain-visible part of an update: flush, then free the unlinked tables. */
-static void finish_update(struct p2m_domain *p2m, gfn_t gfn, unsigned order, struct p2m_update *u)
+void p2m_finish_update(struct p2m_domain *p2m, gfn_t gfn, unsigned order, struct p2m_update *u)
 {
     /* TLB SHOOTDOWN INVARIANT: present->absent, remap and rw->ro changes are
      * flushed from every vCPU of the domain here, before the caller can rely
@@ -331,21 +304,48 @@ int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsigned order, 
 
     lock_take(&p2m->lock);
     if (!split) {
-        rc = set_entry_locked(p2m, gpa, order / 9, p2m_pte_encode(t, mfn), &u);
+        rc = p2m_set_entry_locked(p2m, gpa, order / 9, p2m_pte_encode(t, mfn), &u);
     } else {
         /* The first 4 KiB entry allocates the one table the range needs, so
          * a failure can only happen before anything changed. */
         for (unsigned i = 0; i < ENTRIES_PER_TABLE && rc == 0; i++) {
             mfn_t m = p2m_type_is_present(t) ? _mfn(mfn_x(mfn) + i) : mfn;
 
-            rc = set_entry_locked(p2m, gpa + ((uint64_t)i << PAGE_SHIFT), 0,
+            rc = p2m_set_entry_locked(p2m, gpa + ((uint64_t)i << PAGE_SHIFT), 0,
                                   p2m_pte_encode(t, m), &u);
             BUG_ON(rc < 0 && i > 0);
         }
     }
     lock_release(&p2m->lock);
-    finish_update(p2m, gfn, order, &u);
+    p2m_finish_update(p2m, gfn, order, &u);
     return rc;
+}
+
+/*
+ * The leaf entry (or empty entry) covering gpa, and its level. Caller holds
+ * p2m->lock and has checked gpa against the format's width.
+ */
+uint64_t p2m_lookup_locked(struct p2m_domain *p2m, uint64_t gpa, unsigned *level_out,
+                              uint64_t *refs)
+{
+    const struct pt_format *f = p2m->fmt;
+    mfn_t table = p2m->root;
+    unsigned level = f->levels - 1;
+    uint64_t pte;
+
+    ASSERT(lock_held_by_me(&p2m->lock));
+    for (;;) {
+        pte = mm_read64(entry_addr(table, f, level, gpa), refs);
+        if (!p2m_pte_is_table(pte))
+            break;
+        if (level == 0)
+            panic("p2m_lookup_locked: table pointer at level 0 (gpa %#llx)",
+                  (unsigned long long)gpa);
+        table = _mfn(pte_ppn(pte));
+        level--;
+    }
+    *level_out = level;
+    return pte;
 }
 
 mfn_t p2m_get_entry_counted(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
@@ -353,7 +353,7 @@ mfn_t p2m_get_entry_counted(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
 {
     const struct pt_format *f = p2m->fmt;
     uint64_t gpa = gfn_to_gaddr(gfn), pte = 0;
-    mfn_t table = p2m->root, mfn = INVALID_MFN;
+    mfn_t mfn = INVALID_MFN;
     unsigned level = f->levels - 1;
 
     if (gpa >> f->va_bits || !mfn_valid_value(p2m->root)) {
@@ -361,15 +361,8 @@ mfn_t p2m_get_entry_counted(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
         goto out;
     }
     lock_take(&p2m->lock);
-    for (;;) {
-        pte = mm_read64(entry_addr(table, f, level, gpa), refs);
-        if (!p2m_pte_is_table(pte) || level == 0)
-            break;
-        table = _mfn(pte_ppn(pte));
-        level--;
-    }
+    pte = p2m_lookup_locked(p2m, gpa, &level, refs);
     lock_release(&p2m->lock);
-    BUG_ON(p2m_pte_is_table(pte));   /* a table pointer at level 0 */
     if (p2m_pte_present(pte))
         mfn = _mfn(pte_ppn(pte) + (gfn_x(gfn) & (entries_at(level) - 1)));
 out:
@@ -442,88 +435,4 @@ uint64_t p2m_hgatp(const struct p2m_domain *p2m, uint16_t vmid)
     return (mode << HGATP_MODE_SHIFT) |
            (((uint64_t)vmid << HGATP_VMID_SHIFT) & HGATP_VMID_MASK) |
            (mfn_x(p2m->root) & HGATP_PPN_MASK);
-}
-
-/* Visit the leaves under a level-`level` entry covering gfn base. */
-static int visit(uint64_t pte, unsigned level, uint64_t gfn, p2m_visit_fn fn, void *arg)
-{
-    if (pte == 0)
-        return 0;
-    if (p2m_pte_is_table(pte)) {
-        const uint64_t *e = mfn_to_virt(_mfn(pte_ppn(pte)));
-
-        for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++) {
-            int rc = visit(e[i], level - 1, gfn + i * entries_at(level - 1), fn, arg);
-            if (rc)
-                return rc;
-        }
-        return 0;
-    }
-    return fn(_gfn(gfn), p2m_pte_present(pte) ? _mfn(pte_ppn(pte)) : INVALID_MFN,
-              9 * level, p2m_pte_type(pte), arg);
-}
-
-int p2m_for_each(struct p2m_domain *p2m, p2m_visit_fn fn, void *arg)
-{
-    const struct pt_format *f = p2m->fmt;
-    const unsigned top = f->levels - 1;
-    const uint64_t *root;
-    int rc = 0;
-
-    if (!mfn_valid_value(p2m->root))
-        return 0;
-    lock_take(&p2m->lock);
-    root = mfn_to_virt(p2m->root);
-    for (unsigned i = 0; i < (1U << f->root_index_bits) && rc == 0; i++)
-        rc = visit(root[i], top, i * entries_at(top), fn, arg);
-    lock_release(&p2m->lock);
-    return rc;
-}
-
-/* Recount a subtree: tables, present and PoD entries; check each table's count. */
-static int audit_subtree(const struct p2m_domain *p2m, uint64_t pte, unsigned level,
-                         uint64_t *tables)
-{
-    const uint64_t *e;
-    const struct page_info *pg;
-    uint64_t nonzero = 0;
-
-    if (!p2m_pte_is_table(pte))
-        return 0;
-    if (level == 0)
-        return -EIO;
-    pg = table_page(_mfn(pte_ppn(pte)));
-    if (pg->type != PGT_p2m || pg->owner != p2m_owner(p2m))
-        return -EIO;
-    (*tables)++;
-    e = mfn_to_virt(_mfn(pte_ppn(pte)));
-    for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++) {
-        if (e[i] == 0)
-            continue;
-        nonzero++;
-        if (audit_subtree(p2m, e[i], level - 1, tables) < 0)
-            return -EIO;
-    }
-    return nonzero == pg->aux && nonzero != 0 ? 0 : -EIO;
-}
-
-int p2m_audit(struct p2m_domain *p2m)
-{
-    const struct pt_format *f = p2m->fmt;
-    const unsigned top = f->levels - 1;
-    const uint64_t *root;
-    uint64_t tables = 1ULL << P2M_ROOT_ORDER, present = 0, pod = 0;
-    int rc = 0;
-
-    lock_take(&p2m->lock);
-    root = mfn_to_virt(p2m->root);
-    for (unsigned i = 0; i < (1U << f->root_index_bits) && rc == 0; i++) {
-        rc = audit_subtree(p2m, root[i], top, &tables);
-        count_subtree(root[i], top, &present, &pod);
-    }
-    if (rc == 0 && (tables != p2m->nr_table_frames || present != p2m->nr_entries ||
-                    pod != p2m->pod_entries))
-        rc = -EIO;
-    lock_release(&p2m->lock);
-    return rc;
 }

@@ -6,6 +6,7 @@
  * memory is entirely free between tests.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "public/xen.h"
@@ -401,6 +402,82 @@ static void test_sv48x4(void)
     teardown_all_free(p2m);
 }
 
+static void test_pod_populate_translate(void)
+{
+    struct p2m_domain *p2m = setup(PT_SV39X4, true);
+    mfn_t ro = alloc_frames(0, DOM, PGT_guest_ram), m;
+    p2m_type_t t;
+    unsigned order;
+    const uint8_t *p;
+
+    CU_ASSERT_EQUAL(p2m_set_entry(p2m, _gfn(RAM_GFN), INVALID_MFN, 9, p2m_populate_on_demand), 0);
+    CU_ASSERT_EQUAL(p2m_set_entry(p2m, _gfn(RAM_GFN + 512), ro, 0, p2m_ram_ro), 0);
+    /* A 2 MiB PoD entry with superpages on becomes one 2 MiB frame. */
+    CU_ASSERT_EQUAL(p2m_translate(p2m, _gfn(RAM_GFN + 5), PG_ACCESS_WRITE, &m, NULL), 0);
+    CU_ASSERT_EQUAL(p2m->pod_populated, 512);
+    CU_ASSERT_EQUAL(p2m->pod_entries, 0);
+    CU_ASSERT(mfn_eq(p2m_get_entry(p2m, _gfn(RAM_GFN + 5), &t, &order), m));
+    CU_ASSERT_EQUAL(t, p2m_ram_rw);
+    CU_ASSERT_EQUAL(order, 9);
+    CU_ASSERT_EQUAL(mfn_to_page(m)->owner, DOM);
+    p = mfn_to_virt(m);
+    CU_ASSERT(p[0] == 0 && p[PAGE_SIZE - 1] == 0);
+    CU_ASSERT_EQUAL(p2m_pod_populate(p2m, _gfn(RAM_GFN + 5)), 0);     /* already done */
+    CU_ASSERT_EQUAL(p2m->pod_populated, 512);
+    CU_ASSERT_EQUAL(p2m_pod_populate(p2m, _gfn(RAM_GFN + 2048)), -EINVAL);
+    /* Types decide what the hypervisor may do on the guest's behalf. */
+    CU_ASSERT_EQUAL(p2m_translate(p2m, _gfn(RAM_GFN + 512), PG_ACCESS_READ, &m, NULL), 0);
+    CU_ASSERT(mfn_eq(m, ro));
+    CU_ASSERT_EQUAL(p2m_translate(p2m, _gfn(RAM_GFN + 512), PG_ACCESS_WRITE, &m, NULL), -EACCES);
+    CU_ASSERT_EQUAL(p2m_translate(p2m, _gfn(RAM_GFN + 513), PG_ACCESS_READ, &m, NULL), -EFAULT);
+    CU_ASSERT_EQUAL(p2m_audit(p2m), 0);
+    p2m_for_each(p2m, free_ram, NULL);
+    teardown_all_free(p2m);
+
+    /* Without superpages, one 4 KiB frame at a time. */
+    p2m = setup(PT_SV39X4, false);
+    CU_ASSERT_EQUAL(p2m_set_entry(p2m, _gfn(RAM_GFN), INVALID_MFN, 9, p2m_populate_on_demand), 0);
+    CU_ASSERT_EQUAL(p2m_translate(p2m, _gfn(RAM_GFN + 5), PG_ACCESS_READ, &m, NULL), 0);
+    CU_ASSERT_EQUAL(p2m->pod_populated, 1);
+    CU_ASSERT_EQUAL(p2m->pod_entries, 511);
+    CU_ASSERT_EQUAL(p2m->nr_entries, 1);
+    CU_ASSERT_EQUAL(p2m_audit(p2m), 0);
+    p2m_for_each(p2m, free_ram, NULL);
+    teardown_all_free(p2m);
+}
+
+static void *populate_same(void *arg)
+{
+    mfn_t m;
+
+    for (unsigned i = 0; i < 64; i++)
+        if (p2m_translate(arg, _gfn(RAM_GFN + i), PG_ACCESS_WRITE, &m, NULL) != 0)
+            return arg;
+    return NULL;
+}
+
+static void test_pod_race(void)
+{
+    struct p2m_domain *p2m = setup(PT_SV39X4, false);
+    pthread_t th[4];
+    void *res;
+    int failed = 0;
+
+    CU_ASSERT_EQUAL(p2m_set_entry(p2m, _gfn(RAM_GFN), INVALID_MFN, 9, p2m_populate_on_demand), 0);
+    for (int i = 0; i < 4; i++)
+        pthread_create(&th[i], NULL, populate_same, p2m);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], &res);
+        failed += res != NULL;
+    }
+    CU_ASSERT_EQUAL(failed, 0);
+    CU_ASSERT_EQUAL(p2m->pod_populated, 64);
+    CU_ASSERT_EQUAL(mm_count_owned(DOM), 4 + 2 + 64);
+    CU_ASSERT_EQUAL(p2m_audit(p2m), 0);
+    p2m_for_each(p2m, free_ram, NULL);
+    teardown_all_free(p2m);
+}
+
 UMBRA_SUITE(mm_p2m, "xen/mm/p2m", suite_init, suite_fini,
             UMBRA_TEST(test_init_hgatp),
             UMBRA_TEST(test_map_lookup_unmap),
@@ -411,4 +488,6 @@ UMBRA_SUITE(mm_p2m, "xen/mm/p2m", suite_init, suite_fini,
             UMBRA_TEST(test_rejected),
             UMBRA_TEST(test_shared_and_pod),
             UMBRA_TEST(test_teardown_cycles),
-            UMBRA_TEST(test_sv48x4))
+            UMBRA_TEST(test_sv48x4),
+            UMBRA_TEST(test_pod_populate_translate),
+            UMBRA_TEST(test_pod_race))

@@ -90,6 +90,21 @@ mfn_t p2m_get_entry(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t, unsigned *
 mfn_t p2m_get_entry_counted(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
                             unsigned *order, uint64_t *refs);
 
+/*
+ * Populate the populate_on_demand entry at gfn with zeroed RAM of the
+ * domain (2 MiB at once when the PoD entry and p2m->superpages allow).
+ * Returns 0 (also if already populated), -EINVAL (not PoD) or -ENOMEM.
+ * Frames it allocates are counted in p2m->pod_populated.
+ */
+int p2m_pod_populate(struct p2m_domain *p2m, gfn_t gfn);
+/*
+ * Translate gfn for a hypervisor access on the domain's behalf (PG_ACCESS_*
+ * of paging.h), populating PoD entries: 0 and the 4 KiB *mfn, -EFAULT (not
+ * mapped), -EACCES (type forbids it: write to ram_ro/ram_shared), -ENOMEM.
+ * Counts p2m PTE reads into *refs (may be NULL).
+ */
+int p2m_translate(struct p2m_domain *p2m, gfn_t gfn, unsigned access, mfn_t *mfn, uint64_t *refs);
+
 /* Is t a type whose frame the guest can read / write through the G-stage? */
 bool p2m_is_readable(p2m_type_t t);
 bool p2m_is_writable(p2m_type_t t);
