@@ -39,6 +39,8 @@ int tc_event(struct xs_daemon *d, struct xs_conn *c, char *path, char *token);
 int tc_drain_events(struct xs_daemon *d, struct xs_conn *c);
 /* Bytes the daemon has written to c so far (whole stream). */
 size_t tc_stream_bytes(struct xs_conn *c);
+/* Forget everything written to c so far (unparsed replies and events). */
+void tc_skip_output(struct xs_conn *c);
 /* Make c's transport stop accepting output (a stuck reader) or resume. */
 void tc_set_stuck(struct xs_conn *c, bool stuck);
 
