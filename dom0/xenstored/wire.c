@@ -83,9 +83,12 @@ int wire_parse_uint(const char *s, uint64_t limit, uint64_t *out)
     for (; *s; s++) {
         if (*s < '0' || *s > '9')
             return -EINVAL;
-        v = v * 10 + (uint64_t)(*s - '0');
-        if (v >= limit)
+        uint64_t digit = (uint64_t)(*s - '0');
+
+        /* v * 10 + digit >= limit, tested without overflow (limit >= 1) */
+        if (digit > limit - 1 || v > (limit - 1 - digit) / 10)
             return -EINVAL;
+        v = v * 10 + digit;
     }
     *out = v;
     return 0;
