@@ -7,6 +7,7 @@
 #ifndef UMBRA_PAGING_H
 #define UMBRA_PAGING_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "riscv/hart.h"
@@ -36,7 +37,8 @@ struct paging_ops {
      * guest, or -errno when the domain must be crashed (the caller logs it).
      */
     int (*handle_fault)(struct vcpu *v, const struct hart_exit *ex);
-    /* A virtual-instruction exit the mode owns (shadow: satp writes, sfence.vma). */
+    /* A virtual-instruction exit the mode owns (shadow: satp writes, sfence.vma).
+     * NULL when the mode owns none (HAP): the caller handles the exit itself. */
     int (*handle_vinsn)(struct vcpu *v, const struct hart_exit *ex);
     /* Translate a guest virtual address with the guest's own tables (for hypercall buffers).
      * Returns 0 and *gpa, or -EFAULT. Counts its references into the vCPU's counters. */
@@ -46,5 +48,23 @@ struct paging_ops {
 };
 
 extern const struct paging_ops hap_ops;
+
+/*
+ * Wiring (docs/memory.md): the domain builder calls p2m_init, installs the
+ * synchronous shootdown as d->p2m.flush, then d->paging->domain_init, then
+ * vcpu_init for each vCPU. HAP installs a direct-fence flush hook only when
+ * none is installed (single-threaded use and tests).
+ */
+
+/*
+ * The log line for a fault the mode could not resolve (handle_fault or
+ * gva_to_gpa returned rc < 0), e.g.
+ *   "store guest-page fault at GPA 0x80203000 (gva 0x1000, pc 0x80001234):
+ *    write to ram_ro"
+ * Mode-independent: decodes the exit and looks the GPA up in the p2m.
+ * Writes at most len bytes (NUL-terminated) into buf and returns buf.
+ */
+const char *paging_fault_reason(struct domain *d, const struct hart_exit *ex, int rc,
+                                char *buf, size_t len);
 
 #endif
