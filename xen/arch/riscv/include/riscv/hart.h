@@ -79,6 +79,7 @@ struct hart_counters {
     uint64_t irq_exits_by_cause[64];  /* interrupts by cause */
     uint64_t hyp_refs;        /* machine-memory references made by the host's
                                  handlers, added by the hypervisor's accessors */
+    uint64_t idle_cycles;     /* cycles spent waiting in WFI (hart_idle_to_timer) */
 };
 
 /* The published constants of the cost model (docs/cost-model.md). */
@@ -113,6 +114,22 @@ enum hart_exit_kind hart_run(struct hart *h, uint64_t budget, struct hart_exit *
 
 /* The host's sret: return from HS-mode to the mode in sstatus.SPP/hstatus.SPV at sepc. */
 void hart_sret(struct hart *h);
+
+/* Set the privilege mode directly (tests, and hosts that start a vCPU without sret). */
+void hart_set_mode(struct hart *h, enum hart_priv priv, bool virt);
+
+/*
+ * The host wrote machine memory [ma, ma + len) behind the hart's back (ELF
+ * loading, grant copies...): drop any decoded instructions of those pages.
+ * Stores made by the hart itself need no such call.
+ */
+void hart_code_written(struct hart *h, uint64_t ma, uint64_t len);
+
+/*
+ * After HART_EXIT_WFI in bare-metal use: let modeled time pass (counted as
+ * idle_cycles) until the CLINT timer fires. false if no timer can wake the hart.
+ */
+bool hart_idle_to_timer(struct hart *h);
 
 /* Registers and CSRs, as HS/M software would see them (no privilege checks). */
 uint64_t hart_get_pc(const struct hart *h);

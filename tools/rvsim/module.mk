@@ -1,0 +1,2 @@
+# tools/rvsim/module.mk: the bare-metal runner.
+$(eval $(call host-prog,rvsim,tools/rvsim/rvsim.c,hart umbraelf,))
