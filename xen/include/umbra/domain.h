@@ -55,6 +55,8 @@ struct vcpu {
     uint64_t sbi_deadline;     /* SBI set_timer: raises VSTIP */
     bool vstip;                /* SBI timer interrupt pending */
     uint32_t virq_to_evtchn[NR_VIRQS];
+    struct hart_counters stats;  /* the hart's counters at the last slice end */
+    uint64_t stats_cycles;       /* its modeled cycles then */
     /* ---- shootdown (flush.c, sd_lock) ---- */
     bool in_guest;             /* inside hart_run() */
     bool flush_pending;        /* must hfence.gvma before the next hart_run() */
@@ -95,3 +97,42 @@ struct domain {
 void domain_crash(struct domain *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif
+
+/* ---- The domain lifecycle (domain.c); xen_lock held for all of these ---- */
+#include "public/domctl.h"
+
+#define MAX_VIRT_CPUS XEN_LEGACY_MAX_VCPUS   /* one vcpu_info in shared_info */
+/* Where the hypervisor maps a domain's shared_info page: the GFN below RAM. */
+#define SHARED_INFO_GFN ((GUEST_RAM_BASE >> PAGE_SHIFT) - 1)
+
+extern struct domain *dom0;
+/* The domain list, sorted by id; dom0 first. */
+struct domain *domain_list(void);
+/* Domain 0: privileged, no vCPU. Called once at start-up. Returns 0 or -errno. */
+int domain_create_dom0(void);
+/*
+ * Create a paused domain from cfg (validated here). domid 0 = choose one.
+ * Returns 0 and *out, or -EINVAL (bad cfg or domid), -EEXIST (domid in use),
+ * -EOPNOTSUPP (paging mode not available), -ENOMEM.
+ */
+int domain_create(domid_t domid, const struct xen_domctl_createdomain *cfg, struct domain **out);
+/* Destroy d (not dom0): stop its vCPUs, close its ports, free every frame. */
+int domain_destroy(struct domain *d);
+/* Destroy every domain but dom0, then dom0 itself (daemon exit). */
+void domain_destroy_all(void);
+/* Look up a live domain (not dying); NULL if none. DOMID_SELF is not resolved here. */
+struct domain *domain_by_id(domid_t id);
+int domain_pause_by_controller(struct domain *d);
+int domain_unpause_by_controller(struct domain *d);
+/* Shut d down with reason (SHUTDOWN_*), logged; idempotent. */
+void domain_shutdown(struct domain *d, unsigned reason);
+/* Can v be scheduled right now (ignoring blocked)? */
+bool vcpu_runnable_state(const struct vcpu *v);
+/* Set/get the boot context of a vCPU (domain paused or vCPU never run). */
+int vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c);
+void vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *c);
+/* Frames owned by no live domain, pinned by foreign references; freed on last put. */
+void domain_put_foreign_ref(mfn_t mfn);
+/* A frame leaving its domain while pinned: freed by its last domain_put_foreign_ref. */
+void domain_orphan_frame(mfn_t mfn);
+uint64_t domain_orphan_frames(void);

@@ -19,7 +19,7 @@
 #include "umbra/domain.h"
 #include "umbra/lock-order.h"
 
-/* The big lock (lock-order.h level 10). */
+/* The big lock (lock-order.h LOCK_LEVEL_XEN). */
 extern struct umbra_lock xen_lock;
 #define xen_lock_acquire() lock_take(&xen_lock)
 #define xen_lock_release() lock_release(&xen_lock)
