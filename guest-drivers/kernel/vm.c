@@ -291,3 +291,34 @@ uint64_t vm_pt_pages(void)
 {
     return pt_pages;
 }
+
+int vm_unlink_tables(uint64_t root, uint64_t start, uint64_t end, uint64_t *tables, int max)
+{
+    int n = 0;
+    unsigned level;
+
+    for (uint64_t va = (start + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1);
+         va + HUGE_SIZE <= end && n < max; va += HUGE_SIZE) {
+        pte_t *pte = vm_walk(root, va, 1, false, &level);
+        if (!pte || level != 1 || !pte_is_table(*pte))
+            continue;
+        tables[n++] = pte_pa(*pte);
+        *pte = 0;
+    }
+    return n;
+}
+
+void vm_free_table(uint64_t pa)
+{
+    const pte_t *t = (const pte_t *)pa;
+
+    for (int i = 0; i < 512; i++)
+        if (t[i])
+            panic("vm_free_table: table %lx still holds entry %d (%lx)", pa, i, t[i]);
+    free_table(pa);
+}
+
+uint64_t vm_level_size(unsigned level)
+{
+    return level_size(level);
+}

@@ -117,4 +117,15 @@ void vm_flush_asid(uint64_t asid);
 /* Page-table pages currently in use (for SYS_stats). */
 uint64_t vm_pt_pages(void);
 
+
+/*
+ * Removes the 4 KiB-level tables under every 2 MiB region wholly inside
+ * [start, end) (whose leaves the caller has already cleared), storing up to
+ * max of them in tables[]. Returns how many; the caller flushes the ASID and
+ * then frees them with vm_free_table (a walk may still hold them until then).
+ */
+int vm_unlink_tables(uint64_t root, uint64_t start, uint64_t end, uint64_t *tables, int max);
+void vm_free_table(uint64_t pa);
+uint64_t vm_level_size(unsigned level);
+
 #endif
