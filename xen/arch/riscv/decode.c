@@ -39,10 +39,10 @@ static void decode_amo(uint32_t raw, struct dinsn *d, unsigned rd, unsigned rs1,
     switch (f5) {
     case 0x02:
         if (rs2 == 0)
-            set(d, OP_LR, rd, rs1, 0, size << 8);
+            set(d, OP_LR, rd, rs1, 0, (size << 8) | 2);
         return;
     case 0x03:
-        set(d, OP_SC, rd, rs1, rs2, size << 8);
+        set(d, OP_SC, rd, rs1, rs2, (size << 8) | 3);
         return;
     case 0x00: case 0x01: case 0x04: case 0x08: case 0x0C:
     case 0x10: case 0x14: case 0x18: case 0x1C:
@@ -92,7 +92,8 @@ static void decode_system(uint32_t raw, struct dinsn *d, unsigned rd, unsigned r
         }
         return;
     }
-    set(d, csrops[f3], rd, rs1, 0, (int32_t)(raw >> 20));
+    /* rs2 carries the CSR operation: 1 write, 2 set, 3 clear, +4 immediate form. */
+    set(d, csrops[f3], rd, rs1, f3, (int32_t)(raw >> 20));
 }
 
 static void decode32(uint32_t raw, struct dinsn *d)

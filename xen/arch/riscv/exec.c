@@ -467,11 +467,9 @@ L_LR:
 L_SC:
 L_AMO: {
         uint64_t old;
-        unsigned f5 = s->handler == hart_op_label[OP_LR] ? 2
-                      : s->handler == hart_op_label[OP_SC] ? 3 : (unsigned)(s->imm & 0x1f);
 
         SYNC();
-        if (mem_amo(h, 0, RS1, (unsigned)(s->imm >> 8), f5, RS2, &old, &t))
+        if (mem_amo(h, 0, RS1, (unsigned)(s->imm >> 8), (unsigned)(s->imm & 0x1f), RS2, &old, &t))
             goto exception;
         RD = old;
         NEXT_SLOW();
@@ -511,17 +509,28 @@ L_WFI: {
             h->wfi = true;
         RETIRE_STOP();
     }
-L_SFENCE_VMA:
-L_HFENCE_VVMA:
-L_HFENCE_GVMA: {
-        enum op op = s->handler == hart_op_label[OP_SFENCE_VMA] ? OP_SFENCE_VMA
-                     : s->handler == hart_op_label[OP_HFENCE_VVMA] ? OP_HFENCE_VVMA
-                     : OP_HFENCE_GVMA;
-        int c = sys_check(h, op);
+L_SFENCE_VMA: {
+        int c = sys_check(h, OP_SFENCE_VMA);
 
         if (c)
             EXC((uint64_t)c, 0);
-        do_fence(h, op, s->rs1, s->rs2);
+        do_fence(h, OP_SFENCE_VMA, s->rs1, s->rs2);
+        RETIRE_STOP();
+    }
+L_HFENCE_VVMA: {
+        int c = sys_check(h, OP_HFENCE_VVMA);
+
+        if (c)
+            EXC((uint64_t)c, 0);
+        do_fence(h, OP_HFENCE_VVMA, s->rs1, s->rs2);
+        RETIRE_STOP();
+    }
+L_HFENCE_GVMA: {
+        int c = sys_check(h, OP_HFENCE_GVMA);
+
+        if (c)
+            EXC((uint64_t)c, 0);
+        do_fence(h, OP_HFENCE_GVMA, s->rs1, s->rs2);
         RETIRE_STOP();
     }
 L_HLV: {
@@ -553,12 +562,8 @@ L_HSV: {
         NEXT_SLOW();
     }
 L_CSRRW: L_CSRRS: L_CSRRC: L_CSRRWI: L_CSRRSI: L_CSRRCI: {
-        const void *hd = s->handler;
-        bool imm_form = hd == hart_op_label[OP_CSRRWI] || hd == hart_op_label[OP_CSRRSI] ||
-                        hd == hart_op_label[OP_CSRRCI];
-        unsigned op = (hd == hart_op_label[OP_CSRRW] || hd == hart_op_label[OP_CSRRWI]) ? 1
-                      : (hd == hart_op_label[OP_CSRRS] || hd == hart_op_label[OP_CSRRSI]) ? 2 : 3;
-        uint64_t src = imm_form ? s->rs1 : RS1, old = 0;
+        unsigned op = s->rs2 & 3;
+        uint64_t src = (s->rs2 & 4) ? s->rs1 : x[s->rs1], old = 0;
         int c;
 
         SYNC();
