@@ -385,7 +385,7 @@ static void expect_build_error(const char *kernel, uint64_t free_pages, const ch
 
 static void test_bad_inputs_leave_nothing(void)
 {
-    expect_build_error("x86.elf", 1 << 20, "not a riscv64 image (e_machine 62)");
+    expect_build_error("x86.elf", 1 << 20, "x86.elf: not a RISC-V file (e_machine 62)");
     expect_build_error("low.elf", 1 << 20,
                        "segment at 0x1000-0x2000 is outside guest RAM 0x80000000-0x81000000");
     expect_build_error("high.elf", 1 << 20, "segment at 0x80ff0000-0x81010000 is outside guest RAM");

@@ -1,0 +1,124 @@
+/*
+ * xl_monitor.c: the per-domain monitor `xl create` leaves behind, as Xen's xl
+ * does: a detached process that watches its domain and, when it shuts down,
+ * carries out the config's on_poweroff / on_reboot / on_crash:
+ *   destroy, coredump-destroy        destroy it (no core dumps yet)
+ *   restart, rename-restart,
+ *   coredump-restart                 destroy it and build it again
+ *   preserve                         leave it as it is, and stop watching
+ * It logs to $XEN_RUN_DIR/xl-<name>.log and exits when its domain is gone.
+ * Invariant: the monitor never touches a domain other than the one it was
+ * started for (and its restarted successor).
+ */
+#include "xl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "public/sched.h"
+
+static void redirect_output(const char *name)
+{
+    const char *dir = getenv("XEN_RUN_DIR");
+    char path[PATH_MAX];
+    int fd;
+
+    snprintf(path, sizeof(path), "%s/xl-%s.log", dir && *dir ? dir : "/run/xen", name);
+    fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd < 0)
+        fd = open("/dev/null", O_WRONLY);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    if (fd > STDERR_FILENO)
+        close(fd);
+    fd = open("/dev/null", O_RDONLY);
+    dup2(fd, STDIN_FILENO);
+    if (fd > STDERR_FILENO)
+        close(fd);
+}
+
+static enum libxl_action action_for(const struct libxl_domain_config *cfg, unsigned reason)
+{
+    if (reason == SHUTDOWN_poweroff)
+        return cfg->on_poweroff;
+    if (reason == SHUTDOWN_reboot)
+        return cfg->on_reboot;
+    return cfg->on_crash;
+}
+
+/* Watch domid until it is gone or preserved. Never returns. */
+static void __attribute__((noreturn)) monitor(xc_interface *xch, uint32_t domid)
+{
+    struct libxl_domain_config cfg;
+    struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+    if (libxl_userdata_load(domid, &cfg) < 0)
+        _exit(1);
+    for (;;) {
+        xc_dominfo_t info;
+        enum libxl_action a;
+
+        nanosleep(&ts, NULL);
+        if (xc_domain_getinfo(xch, domid, 1, &info) != 1 || info.domid != domid) {
+            libxl_userdata_remove(domid);
+            _exit(0);
+        }
+        if (!info.shutdown || info.shutdown_reason == SHUTDOWN_suspend)
+            continue;
+        a = action_for(&cfg, info.shutdown_reason);
+        fprintf(stderr, "Domain %u (%s) has shut down, reason code %u: action %s\n", domid,
+                cfg.name, info.shutdown_reason, libxl_action_name(a));
+        if (a == LIBXL_ACTION_PRESERVE)
+            _exit(0);
+        xc_domain_destroy(xch, domid);
+        libxl_userdata_remove(domid);
+        if (a == LIBXL_ACTION_DESTROY || a == LIBXL_ACTION_COREDUMP_DESTROY)
+            _exit(0);
+        {
+            struct libxl_layout lay;
+            char err[LIBXL_ERR_MAX];
+
+            if (libxl_domain_build(&libxl_xc_ops, xch, &cfg, false, &domid, &lay, err,
+                                   sizeof(err)) < 0) {
+                fprintf(stderr, "libxl: error: restarting %s: %s\n", cfg.name, err);
+                _exit(1);
+            }
+            libxl_userdata_save(domid, &cfg);
+            fprintf(stderr, "Domain %s restarted as domain %u\n", cfg.name, domid);
+        }
+    }
+}
+
+int xl_monitor_spawn(uint32_t domid)
+{
+    struct libxl_domain_config cfg;
+    pid_t pid = fork();
+    int st;
+
+    if (pid < 0)
+        return -1;
+    if (pid > 0)
+        return waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+    /* The intermediate child: detach, fork the monitor, exit. */
+    if (setsid() < 0)
+        _exit(1);
+    pid = fork();
+    if (pid != 0)
+        _exit(pid < 0);
+    if (libxl_userdata_load(domid, &cfg) < 0)
+        _exit(1);
+    redirect_output(cfg.name);
+    {
+        xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+
+        if (!xch)
+            _exit(1);
+        monitor(xch, domid);
+    }
+}
