@@ -228,6 +228,7 @@ bool sh_is_protected_table(struct shadow_domain *sd, uint64_t gfn);
 
 /* ---- shadow_p2m.c: the p2m as the shadow code sees it ---- */
 mfn_t sh_p2m_lookup(struct shadow_domain *sd, uint64_t gfn, p2m_type_t *t);
+mfn_t sh_p2m_lookup_access(struct shadow_domain *sd, uint64_t gfn, p2m_type_t *t);
 bool sh_p2m_type_readable(p2m_type_t t);
 bool sh_p2m_type_writable(p2m_type_t t);
 bool sh_guest_table_ma(struct shadow_domain *sd, uint64_t gfn, maddr_t *ma);
@@ -275,6 +276,7 @@ int sh_set_guest_satp(struct shadow_domain *sd, struct vcpu *v, uint64_t satp);
 /* ---- shadow_flush.c ---- */
 void sh_flush_all_vcpus(struct shadow_domain *sd);
 void sh_op_begin(struct shadow_domain *sd);
+bool sh_op_running(const struct shadow_domain *sd);
 int sh_op_end(struct shadow_domain *sd, struct vcpu *v, int rc);
 
 /* ---- shadow_check.c ---- */

@@ -172,7 +172,7 @@ static int sh_fault(struct shadow_domain *sd, struct vcpu *v, const struct hart_
         return rc;
     sd->stats.faults++;
     cause = sh_guest_walk(sd, sv->guest_satp, va, &acc, &gw);
-    if (!cause && !mfn_valid_value(sh_p2m_lookup(sd, gw.gfn, &t))) {
+    if (!cause && !mfn_valid_value(sh_p2m_lookup_access(sd, gw.gfn, &t))) {
         if (!gw.levels)
             return -EFAULT;   /* physical mode: an access outside the domain's RAM */
         cause = (int)ex->cause;

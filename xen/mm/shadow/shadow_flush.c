@@ -33,11 +33,24 @@ void sh_flush_all_vcpus(struct shadow_domain *sd)
     sd->stats.tlb_flushes++;
 }
 
+/* The domain whose operation this thread is running (for re-entry from the p2m). */
+static _Thread_local const struct shadow_domain *sh_running;
+
 /* Start an operation: take the paging lock, zero the reference count. */
 void sh_op_begin(struct shadow_domain *sd)
 {
     lock_take(&sd->lock);
     sd->op_refs = 0;
+    sh_running = sd;
+}
+
+/*
+ * Is this thread inside an operation on sd? (A p2m update made by the shadow
+ * code itself, e.g. populate-on-demand, may call back into p2m_changed.)
+ */
+bool sh_op_running(const struct shadow_domain *sd)
+{
+    return sh_running == sd;
 }
 
 /*
@@ -58,6 +71,7 @@ int sh_op_end(struct shadow_domain *sd, struct vcpu *v, int rc)
     if (sd->check_after_exit && rc >= 0 && sh_check(sd) != 0)
         rc = -EIO;
     sd->op_refs = 0;   /* the checker's own reads are not guest work */
+    sh_running = NULL;
     lock_release(&sd->lock);
     return rc;
 }

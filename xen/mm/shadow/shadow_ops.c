@@ -107,22 +107,55 @@ static void sh_probe_vsatp(struct shadow_domain *sd, struct hart *h)
     hart_csr_set(h, CSR_VSATP, 0);
 }
 
+/*
+ * Grow the per-vCPU records (and the tops, one more per vCPU) to n vCPUs:
+ * the domain builder may create vCPUs after domain_init. 0 or -ENOMEM.
+ */
+static int sh_grow_vcpus(struct shadow_domain *sd, unsigned n)
+{
+    struct sh_vcpu *nv;
+    struct sh_top *nt;
+
+    if (n <= sd->nr_vcpus)
+        return 0;
+    nv = realloc(sd->vcpus, n * sizeof(*nv));
+    if (!nv)
+        return -ENOMEM;
+    sd->vcpus = nv;
+    nt = realloc(sd->tops, (SH_TOPS + n) * sizeof(*nt));
+    if (!nt)
+        return -ENOMEM;
+    sd->tops = nt;
+    for (unsigned i = sd->nr_vcpus; i < n; i++)
+        sd->vcpus[i] = (struct sh_vcpu){ 0, -1 };
+    for (unsigned i = (unsigned)sd->nr_tops; i < SH_TOPS + n; i++)
+        sd->tops[i] = (struct sh_top){ 0 };
+    sd->nr_vcpus = n;
+    sd->nr_tops = (int)(SH_TOPS + n);
+    return 0;
+}
+
 static int shadow_vcpu_init(struct vcpu *v)
 {
     struct shadow_domain *sd = sh_dom(v->domain);
     struct hart *h = v->hart;
+    uint64_t vmid = v->domain->domain_id & (HGATP_VMID_MASK >> HGATP_VMID_SHIFT);
     int rc = -EINVAL;
 
-    if (!sd || v->vcpu_id >= sd->nr_vcpus)
+    if (!sd || !h)
         return rc;
     sh_op_begin(sd);
-    hart_csr_set(h, CSR_HGATP, 0);
+    if ((rc = sh_grow_vcpus(sd, v->vcpu_id + 1)))
+        goto out;
+    /* hgatp Bare; the VMID still tags this hart's TLB entries and fences */
+    hart_csr_set(h, CSR_HGATP, vmid << HGATP_VMID_SHIFT);
     hart_csr_set(h, CSR_HSTATUS, hart_csr_get(h, CSR_HSTATUS) | HSTATUS_VTVM);
     hart_csr_set(h, CSR_HEDELEG, hart_csr_get(h, CSR_HEDELEG) & ~HEDELEG_PAGE_FAULTS);
     sh_probe_vsatp(sd, h);
     /* an impossible previous mode, so that loading Bare flushes the VS TLB */
     sd->vcpus[v->vcpu_id].guest_satp = (uint64_t)0xF << SATP_MODE_SHIFT;
     rc = sh_set_guest_satp(sd, v, 0);
+out:
     return sh_op_end(sd, v, rc);
 }
 
@@ -150,11 +183,13 @@ static int shadow_gva_to_gpa(struct vcpu *v, uint64_t gva, unsigned access, padd
 static void shadow_p2m_changed(struct domain *d, gfn_t gfn, unsigned order)
 {
     struct shadow_domain *sd = sh_dom(d);
-    bool blow = false;
+    bool blow = false, nested;
 
     if (!sd)
         return;
-    sh_op_begin(sd);
+    nested = sh_op_running(sd);   /* called back from a p2m update we made */
+    if (!nested)
+        sh_op_begin(sd);
     for (uint64_t i = 0; i < (1ULL << order); i++) {
         uint64_t g = gfn_x(gfn) + i;
         struct sh_gfn *rec = sh_gfn_find(sd, g);
@@ -170,7 +205,8 @@ static void shadow_p2m_changed(struct domain *d, gfn_t gfn, unsigned order)
     if (blow)
         sh_blow_tables(sd);
     sd->flush_pending = true;
-    (void)sh_op_end(sd, NULL, 0);
+    if (!nested)
+        (void)sh_op_end(sd, NULL, 0);
 }
 
 const struct paging_ops shadow_ops = {
