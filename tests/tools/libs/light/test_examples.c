@@ -33,7 +33,7 @@ static int find_examples(void)
     return 0;
 }
 
-/* Call fn on every examples/*.xml; returns how many there were. */
+/* Call fn on every .xml file in examples; returns how many there were. */
 static int each_example(void (*fn)(const char *path))
 {
     DIR *d = opendir(examples);
