@@ -24,6 +24,12 @@
 
 #include "riscv/hart_impl.h"
 
+/*
+ * Keep one indirect jump per handler (threaded dispatch): stop gcc from
+ * merging the handlers' identical dispatch tails into one shared jump.
+ */
+#pragma GCC optimize("no-crossjumping", "no-gcse")
+
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
@@ -183,6 +189,10 @@ enum hart_exit_kind hart_run(struct hart *h, uint64_t budget, struct hart_exit *
 {
     static const void *const labels[OP_COUNT] = { HART_OPS(LABEL_ADDR) };
     uint64_t *x, n, lim, vbase, target = 0;
+    /* One-entry host TLBs in registers, in front of h->htlb_r/htlb_w; reset
+     * (tag 1) after every slow path, which may flush the host TLBs. */
+    uint64_t rtag = 1, wtag = 1, dhits = 0, dcnt = 0;
+    uintptr_t radd = 0, wadd = 0;
     struct code_page *cp;
     struct slot *s;
     struct trap t;
@@ -229,12 +239,24 @@ enum hart_exit_kind hart_run(struct hart *h, uint64_t budget, struct hart_exit *
         }
         n = h->ctr.instret;
         lim = h->lim;
+        rtag = wtag = 1;
+        dcnt = h->data_counted;
         vbase = h->pc & ~(PAGE_SIZE - 1);
         s = &cp->slots[(h->pc & (PAGE_SIZE - 1)) >> 1];
         goto *s->handler;
 
 #define PC_OF(sp) (vbase + (uint64_t)((sp) - cp->slots) * 2)
-#define SYNC() (h->ctr.instret = n)
+#define SYNC()                                   \
+    do {                                         \
+        h->ctr.instret = n;                      \
+        h->ctr.tlb_hits += dhits;                \
+        dhits = 0;                               \
+    } while (0)
+#define HTLB_RESET()                             \
+    do {                                         \
+        rtag = wtag = 1;                         \
+        dcnt = h->data_counted;                  \
+    } while (0)
 #define DISPATCH() goto *s->handler
 #define NEXT()                                   \
     do {                                         \
@@ -247,6 +269,7 @@ enum hart_exit_kind hart_run(struct hart *h, uint64_t budget, struct hart_exit *
 #define NEXT_SLOW()                              \
     do {                                         \
         lim = h->lim;                            \
+        HTLB_RESET();                            \
         if (unlikely(h->stop)) {                 \
             s += s->len;                         \
             n++;                                 \
@@ -277,36 +300,56 @@ enum hart_exit_kind hart_run(struct hart *h, uint64_t budget, struct hart_exit *
 #define LOAD(type)                                                                 \
     do {                                                                           \
         uint64_t va_ = RS1 + IMM;                                                  \
-        struct htlb_entry *e_ = &h->htlb_r[(va_ >> PAGE_SHIFT) % HTLB_SIZE];       \
-        if (likely(e_->tag == (va_ & (~(PAGE_SIZE - 1) | (sizeof(type) - 1))))) {  \
+        uint64_t vt_ = va_ & (~(PAGE_SIZE - 1) | (sizeof(type) - 1));              \
+        if (likely(vt_ == rtag)) {                                                 \
             type v_;                                                               \
-            memcpy(&v_, (const void *)(e_->addend + (uintptr_t)va_), sizeof(v_));  \
-            h->ctr.tlb_hits += h->data_counted;                                    \
+            memcpy(&v_, (const void *)(radd + (uintptr_t)va_), sizeof(v_));        \
+            dhits += dcnt;                                                         \
             RD = (uint64_t)(int64_t)v_;                                            \
             NEXT();                                                                \
         } else {                                                                   \
-            uint64_t v_;                                                           \
-            SYNC();                                                                \
-            if (mem_load(h, va_, sizeof(type), &v_, &t))                           \
-                goto exception;                                                    \
-            RD = (uint64_t)(int64_t)(type)v_;                                      \
-            NEXT_SLOW();                                                           \
+            struct htlb_entry *e_ = &h->htlb_r[(va_ >> PAGE_SHIFT) % HTLB_SIZE];   \
+            if (likely(e_->tag == vt_)) {                                          \
+                type v_;                                                           \
+                rtag = vt_ & ~(PAGE_SIZE - 1);                                     \
+                radd = e_->addend;                                                 \
+                memcpy(&v_, (const void *)(radd + (uintptr_t)va_), sizeof(v_));    \
+                dhits += dcnt;                                                     \
+                RD = (uint64_t)(int64_t)v_;                                        \
+                NEXT();                                                            \
+            } else {                                                               \
+                uint64_t v_;                                                       \
+                SYNC();                                                            \
+                if (mem_load(h, va_, sizeof(type), &v_, &t))                       \
+                    goto exception;                                                \
+                RD = (uint64_t)(int64_t)(type)v_;                                  \
+                NEXT_SLOW();                                                       \
+            }                                                                      \
         }                                                                          \
     } while (0)
 #define STORE(type)                                                                \
     do {                                                                           \
         uint64_t va_ = RS1 + IMM;                                                  \
-        struct htlb_entry *e_ = &h->htlb_w[(va_ >> PAGE_SHIFT) % HTLB_SIZE];       \
+        uint64_t vt_ = va_ & (~(PAGE_SIZE - 1) | (sizeof(type) - 1));              \
         type v_ = (type)RS2;                                                       \
-        if (likely(e_->tag == (va_ & (~(PAGE_SIZE - 1) | (sizeof(type) - 1))))) {  \
-            memcpy((void *)(e_->addend + (uintptr_t)va_), &v_, sizeof(v_));        \
-            h->ctr.tlb_hits += h->data_counted;                                    \
+        if (likely(vt_ == wtag)) {                                                 \
+            memcpy((void *)(wadd + (uintptr_t)va_), &v_, sizeof(v_));              \
+            dhits += dcnt;                                                         \
             NEXT();                                                                \
         } else {                                                                   \
-            SYNC();                                                                \
-            if (mem_store(h, va_, sizeof(type), (uint64_t)v_, &t))                 \
-                goto exception;                                                    \
-            NEXT_SLOW();                                                           \
+            struct htlb_entry *e_ = &h->htlb_w[(va_ >> PAGE_SHIFT) % HTLB_SIZE];   \
+            if (likely(e_->tag == vt_)) {                                          \
+                wtag = vt_ & ~(PAGE_SIZE - 1);                                     \
+                wadd = e_->addend;                                                 \
+                memcpy((void *)(wadd + (uintptr_t)va_), &v_, sizeof(v_));          \
+                dhits += dcnt;                                                     \
+                NEXT();                                                            \
+            } else {                                                               \
+                SYNC();                                                            \
+                if (mem_store(h, va_, sizeof(type), (uint64_t)v_, &t))             \
+                    goto exception;                                                \
+                NEXT_SLOW();                                                       \
+            }                                                                      \
         }                                                                          \
     } while (0)
 #define BRANCH(cond)                             \
@@ -330,8 +373,10 @@ L_DECODE: {
         uint16_t lo, hi = 0;
         struct dinsn d;
 
-        if (!cp->live)
+        if (!cp->live) {
             code_make_live(h, cp);
+            HTLB_RESET();
+        }
         memcpy(&lo, cp->host + 2 * idx, 2);
         if ((lo & 3) == 3) {
             if (idx == SLOTS_PER_PAGE - 1) {
@@ -376,6 +421,7 @@ L_CROSS: {
         s = &cp->slots[SLOTS_PER_PAGE - 1];
         fill_slot(s, &d, SLOTS_PER_PAGE - 1, false);
         lim = h->lim;
+        HTLB_RESET();
         DISPATCH();
     }
 L_PAGE_END:
@@ -578,7 +624,7 @@ L_CSRRW: L_CSRRS: L_CSRRC: L_CSRRWI: L_CSRRSI: L_CSRRCI: {
 jump:
         if (unlikely(++n >= lim)) {
             h->pc = target;
-            h->ctr.instret = n;
+            SYNC();
             continue;
         }
         if (likely((target ^ vbase) < PAGE_SIZE && cp != h->xpage)) {
@@ -594,6 +640,7 @@ newpage:
             continue;
         }
         lim = h->lim;
+        HTLB_RESET();
         vbase = target & ~(PAGE_SIZE - 1);
         s = &cp->slots[(target & (PAGE_SIZE - 1)) >> 1];
         if (unlikely(n >= lim)) {
@@ -604,18 +651,18 @@ newpage:
 
 stop:
         h->pc = PC_OF(s);
-        h->ctr.instret = n;
+        SYNC();
         continue;
 
 resync:     /* xRET: pc and mode already set by do_mret/do_sret */
-        h->ctr.instret = n;
+        SYNC();
         continue;
 
 exception: {
             uint64_t epc = PC_OF(s);
             uint32_t insn = insn_bits_at(h, cp, (unsigned)(s - cp->slots));
 
-            h->ctr.instret = n;
+            SYNC();
             h->pc = epc;
             trap_fixup(&t, insn);
             if (trap_exception(h, &t, epc, insn, ex))
