@@ -77,6 +77,9 @@ void kmain(uint64_t start_info_gpa)
     vm_init(GUEST_RAM_BASE, ram_end, kopts.paging_levels);
     time_init(shared_info);
     evtchn_init(shared_info);
+    long timer_port = time_bind_virq();
     print_banner();
+    if (timer_port < 0)
+        printk("timer: VIRQ_TIMER unavailable (%ld), using the VS timer interrupt\n", timer_port);
     workload_run(kopts.workload);
 }

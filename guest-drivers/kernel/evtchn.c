@@ -7,7 +7,6 @@
 #include "kernel.h"
 #include "riscv.h"
 
-#define NR_PORTS 4096
 #define MAX_HANDLERS 64        /* ports the kernel binds handlers to */
 
 static struct shared_info *shared;
@@ -81,9 +80,12 @@ void evtchn_upcall(void)
         }
     }
     /*
-     * The hypervisor lowers the interrupt once upcall_pending is clear. If it
-     * stays raised with nothing to deliver, stop instead of looping forever.
+     * The hypervisor recomputes the VS external interrupt line from
+     * upcall_pending only when it enters the guest, so the line is still
+     * raised now: one cheap hypercall makes it look again. If the line stays
+     * raised with nothing to deliver, stop instead of looping forever.
      */
+    HYPERVISOR_xen_version(XENVER_version, 0);
     spurious_run = found ? 0 : spurious_run + 1;
     if (spurious_run > 100000)
         panic("evtchn_upcall: external interrupt stuck with no event pending");

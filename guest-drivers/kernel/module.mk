@@ -1,6 +1,6 @@
 # guest-drivers/kernel/module.mk: the Umbra PV guest kernel, build/guest/kernel.elf,
 # with the user programs (guest-drivers/user) linked into its image.
-USER_PROGS := init true forkbench execbench
+USER_PROGS := init true forkbench execbench mmapbench ctxbench randmem seqmem compute mixed selftest
 
 USER_ELFS := $(foreach p,$(USER_PROGS),$(B)/guest/user/$(p).elf)
 KERNEL_SRCS := $(wildcard guest-drivers/kernel/*.c) guest-drivers/kernel/entry.S \

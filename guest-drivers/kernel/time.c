@@ -1,6 +1,7 @@
 /*
  * time.c: guest time and the set_timer_op timer (see time.h).
  */
+#include "evtchn.h"
 #include "hypercall.h"
 #include "kernel.h"
 #include "riscv.h"
@@ -12,11 +13,28 @@ static volatile struct vcpu_time_info *vti;
 static uint64_t armed;
 void (*time_hook)(void);
 
+static void timer_virq(evtchn_port_t port, void *arg)
+{
+    (void)port;
+    (void)arg;
+    kstats.timer_irqs++;
+    time_interrupt();
+}
+
 void time_init(struct shared_info *si)
 {
     vti = &si->vcpu_info[0].time;
     armed = 0;
     csr_clear(sie, SIE_STIE);
+}
+
+long time_bind_virq(void)
+{
+    long port = evtchn_bind_virq(VIRQ_TIMER);
+
+    if (port >= 0 && evtchn_bind_handler((evtchn_port_t)port, timer_virq, 0) < 0)
+        panic("time_bind_virq: VIRQ_TIMER port %ld out of range", port);
+    return port;
 }
 
 /* Xen's conversion: ns = system_time + ((tsc - tsc_timestamp) << shift) * mul >> 32. */
