@@ -9,6 +9,8 @@
  * another pCPU thread): acquire loads, release stores, seq-cst CAS.
  * Invariant: the address is 8-byte aligned inside machine memory; anything
  * else is a bug in the caller and panics.
+ * Also here: the host-write hook (mm.h), through which bulk writes that
+ * xen/mm makes behind the harts' backs are reported.
  */
 #include "mm-private.h"
 #include "umbra/bug.h"
@@ -40,4 +42,17 @@ bool mm_cmpxchg64(maddr_t ma, uint64_t expect, uint64_t val, uint64_t *refs)
         (*refs)++;
     return __atomic_compare_exchange_n(ma_ptr(ma, __func__), &expect, val, false,
                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
+
+static void (*host_write_hook)(maddr_t ma, uint64_t len);
+
+void mm_set_host_write_hook(void (*hook)(maddr_t ma, uint64_t len))
+{
+    host_write_hook = hook;
+}
+
+void mm_host_wrote(maddr_t ma, uint64_t len)
+{
+    if (host_write_hook)
+        host_write_hook(ma, len);
 }

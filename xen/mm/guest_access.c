@@ -76,6 +76,7 @@ int copy_to_guest_phys(struct domain *d, paddr_t gpa, const void *src, size_t le
         if (!p)
             return -EFAULT;
         memcpy(p, in, n);
+        mm_host_wrote(_maddr(MACHINE_BASE + (uint64_t)((uint8_t *)p - mm_base())), n);
         account(refs, n);
         in += n;
         gpa += n;

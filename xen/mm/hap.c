@@ -30,10 +30,10 @@
 #include "umbra/p2m.h"
 #include "umbra/paging.h"
 
-/* VMID = domid (14 bits). A hart runs one vCPU, so VMIDs never share a TLB. */
+/* VMID = domid (14 bits, paging_vmid). A hart runs one vCPU: VMIDs never share a TLB. */
 static uint16_t hap_vmid(const struct domain *d)
 {
-    return (uint16_t)(d->domain_id & (HGATP_VMID_MASK >> HGATP_VMID_SHIFT));
+    return paging_vmid(d->domain_id);
 }
 
 static uint64_t *hyp_refs(struct vcpu *v)

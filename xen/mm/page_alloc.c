@@ -169,8 +169,10 @@ out:
         return INVALID_MFN;
     /* The frames are ours alone now: zero the ones that may hold data. */
     for (uint64_t i = head; i < head + (1ULL << order); i++) {
-        if (node[i].dirty)
+        if (node[i].dirty) {
             memset(machine.base + (i << PAGE_SHIFT), 0, PAGE_SIZE);
+            mm_host_wrote(_maddr(MACHINE_BASE + (i << PAGE_SHIFT)), PAGE_SIZE);
+        }
         node[i].dirty = 0;
     }
     return _mfn(machine.first_mfn + head);

@@ -234,6 +234,29 @@ static void test_counted_accessors(void)
     assert_all_free();
 }
 
+static uint64_t hook_bytes;
+static void count_host_writes(maddr_t ma, uint64_t len)
+{
+    CU_ASSERT(maddr_valid(ma));
+    hook_bytes += len;
+}
+
+/* Zeroing a reused frame is reported to the host-write hook. */
+static void test_host_write_hook(void)
+{
+    mfn_t m;
+
+    mm_set_host_write_hook(count_host_writes);
+    m = alloc_frames(0, DOM, PGT_guest_ram);
+    free_frames(m, 0);
+    hook_bytes = 0;
+    m = alloc_frames(0, DOM, PGT_guest_ram);
+    CU_ASSERT_EQUAL(hook_bytes, PAGE_SIZE);
+    free_frames(m, 0);
+    mm_set_host_write_hook(NULL);
+    assert_all_free();
+}
+
 #define THREADS 4
 #define ROUNDS 2000
 
@@ -284,4 +307,5 @@ UMBRA_SUITE(mm_alloc, "xen/mm/alloc", suite_init, suite_fini,
             UMBRA_TEST(test_create_destroy_cycles),
             UMBRA_TEST(test_references),
             UMBRA_TEST(test_counted_accessors),
+            UMBRA_TEST(test_host_write_hook),
             UMBRA_TEST(test_threads))

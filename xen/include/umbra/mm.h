@@ -92,6 +92,16 @@ void page_set_owner_type(mfn_t mfn, domid_t owner, enum page_type type);
 bool get_page(mfn_t mfn, domid_t owner);
 uint32_t put_page(mfn_t mfn);
 
+/*
+ * Coherence with the harts' decoded-instruction caches: xen/mm calls this
+ * hook after it writes machine memory behind the harts' backs (zeroing
+ * frames in alloc_frames, copy_to_guest*), with the machine range written.
+ * NULL (the default) means none. Set it before pCPU threads start; it runs
+ * with no xen/mm lock held.
+ */
+void mm_set_host_write_hook(void (*hook)(maddr_t ma, uint64_t len));
+void mm_host_wrote(maddr_t ma, uint64_t len);   /* calls the hook, if any */
+
 /* Audits, O(total frames): 0 or -EIO if free lists, frame table and stats disagree. */
 int mm_check_accounting(void);
 uint64_t mm_count_owned(domid_t owner);  /* allocated frames owned by `owner` */

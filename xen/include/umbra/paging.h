@@ -50,6 +50,17 @@ struct paging_ops {
 extern const struct paging_ops hap_ops;
 
 /*
+ * The VMID HAP programs into hgatp for a domain: the domid masked to the
+ * hart's VMIDLEN (14 bits). Fence with this value (hfence.gvma), not the
+ * raw domid. Each vCPU has its own hart, so VMIDs of different domains
+ * never share a TLB even when domids alias.
+ */
+static inline uint16_t paging_vmid(domid_t domid)
+{
+    return (uint16_t)(domid & (HGATP_VMID_MASK >> HGATP_VMID_SHIFT));
+}
+
+/*
  * Wiring (docs/memory.md): the domain builder calls p2m_init, installs the
  * synchronous shootdown as d->p2m.flush, then d->paging->domain_init, then
  * vcpu_init for each vCPU. HAP installs a direct-fence flush hook only when
