@@ -30,6 +30,9 @@
  */
 #pragma GCC optimize("no-crossjumping", "no-gcse")
 
+/* For each op, its compressed twin (fixed length 1), or OP_COUNT. */
+static enum op hart_cop_of[OP_COUNT];
+
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
@@ -49,7 +52,10 @@ static void fill_slot(struct slot *s, const struct dinsn *d, unsigned idx, bool 
             imm /= 2;
         }
     }
-    s->handler = hart_op_label[op];
+    if (d->len == 1 && hart_cop_of[op] != OP_COUNT)
+        s->handler = hart_op_label[hart_cop_of[op]];
+    else
+        s->handler = hart_op_label[op];
     s->imm = imm;
     s->rd = d->rd;
     s->rs1 = d->rs1;
@@ -180,6 +186,7 @@ static void do_fence(struct hart *h, enum op op, unsigned rs1, unsigned rs2)
 }
 
 #define LABEL_ADDR(name) &&L_##name,
+#define LABEL_ADDR_C(name) &&L_C_##name,
 
 /*
  * hart_run: see hart.h. h == NULL only at start-up, to publish the handler
@@ -187,7 +194,8 @@ static void do_fence(struct hart *h, enum op op, unsigned rs1, unsigned rs2)
  */
 enum hart_exit_kind hart_run(struct hart *h, uint64_t budget, struct hart_exit *ex)
 {
-    static const void *const labels[OP_COUNT] = { HART_OPS(LABEL_ADDR) };
+    static const void *const labels[OP_COUNT] = { HART_OPS(LABEL_ADDR)
+                                                  HART_COPS(LABEL_ADDR_C) };
     uint64_t *x, n, lim, vbase, target = 0;
     /* One-entry host TLBs in registers, in front of h->htlb_r/htlb_w; reset
      * (tag 1) after every slow path, which may flush the host TLBs. */
@@ -199,6 +207,11 @@ enum hart_exit_kind hart_run(struct hart *h, uint64_t budget, struct hart_exit *
 
     if (!h) {
         memcpy(hart_op_label, labels, sizeof(labels));
+        for (unsigned i = 0; i < OP_COUNT; i++)
+            hart_cop_of[i] = OP_COUNT;
+#define SET_COP(name) hart_cop_of[OP_##name] = OP_C_##name;
+        HART_COPS(SET_COP)
+#undef SET_COP
         return HART_EXIT_BUDGET;
     }
     x = h->x;
@@ -260,7 +273,7 @@ enum hart_exit_kind hart_run(struct hart *h, uint64_t budget, struct hart_exit *
 #define DISPATCH() goto *s->handler
 #define NEXT()                                   \
     do {                                         \
-        s += s->len;                             \
+        s += LEN;                             \
         if (unlikely(++n >= lim))                \
             goto stop;                           \
         DISPATCH();                              \
@@ -271,7 +284,7 @@ enum hart_exit_kind hart_run(struct hart *h, uint64_t budget, struct hart_exit *
         lim = h->lim;                            \
         HTLB_RESET();                            \
         if (unlikely(h->stop)) {                 \
-            s += s->len;                         \
+            s += LEN;                         \
             n++;                                 \
             goto stop;                           \
         }                                        \
@@ -279,7 +292,7 @@ enum hart_exit_kind hart_run(struct hart *h, uint64_t budget, struct hart_exit *
     } while (0)
 #define RETIRE_STOP()                            \
     do {                                         \
-        s += s->len;                             \
+        s += LEN;                             \
         n++;                                     \
         goto stop;                               \
     } while (0)
@@ -362,11 +375,23 @@ enum hart_exit_kind hart_run(struct hart *h, uint64_t budget, struct hart_exit *
     } while (0)
 #define BRANCH_L(cond)                           \
     do {                                         \
-        s += (cond) ? s->imm : s->len;           \
+        s += (cond) ? s->imm : LEN;           \
         if (unlikely(++n >= lim))                \
             goto stop;                           \
         DISPATCH();                              \
     } while (0)
+
+    {
+        /* LEN: the instruction length in slots; DUAL handlers redefine it as
+         * 1 for their compressed twin, so the slot pointer advances by a
+         * constant and never waits for a load. */
+        enum { LEN = 2 };
+#define DUAL(name, ...)                          \
+    L_##name: { __VA_ARGS__ }                    \
+    L_C_##name: {                                \
+        enum { LEN = 1 };                        \
+        __VA_ARGS__                              \
+    }
 
 L_DECODE: {
         unsigned idx = (unsigned)(s - cp->slots);
@@ -381,7 +406,6 @@ L_DECODE: {
         if ((lo & 3) == 3) {
             if (idx == SLOTS_PER_PAGE - 1) {
                 s->handler = hart_op_label[OP_CROSS];
-                s->len = 2;
                 goto L_CROSS;
             }
             memcpy(&hi, cp->host + 2 * idx + 2, 2);
@@ -429,70 +453,62 @@ L_PAGE_END:
         goto newpage;
 L_ILLEGAL:
         EXC(CAUSE_ILLEGAL_INSN, 0);
-L_LUI: ALU(IMM);
+DUAL(LUI, ALU(IMM);)
 L_AUIPC: ALU(PC_OF(s) + IMM);
-L_JAL:
-        target = PC_OF(s) + IMM;
-        RD = PC_OF(s) + 2 * s->len;
-        goto jump;
-L_JAL_LOCAL:
-        RD = PC_OF(s) + 2 * s->len;
-        s += s->imm;
-        if (unlikely(++n >= lim))
-            goto stop;
-        DISPATCH();
-L_JALR:
-        target = (RS1 + IMM) & ~1ULL;
-        RD = PC_OF(s) + 2 * s->len;
-        goto jump;
-L_BEQ: BRANCH(RS1 == RS2);
-L_BNE: BRANCH(RS1 != RS2);
+DUAL(JAL, target = PC_OF(s) + IMM; RD = PC_OF(s) + 2 * LEN; goto jump;)
+DUAL(JAL_LOCAL, RD = PC_OF(s) + 2 * LEN; s += s->imm;
+     if (unlikely(++n >= lim))
+         goto stop;
+     DISPATCH();)
+DUAL(JALR, target = (RS1 + IMM) & ~1ULL; RD = PC_OF(s) + 2 * LEN; goto jump;)
+DUAL(BEQ, BRANCH(RS1 == RS2);)
+DUAL(BNE, BRANCH(RS1 != RS2);)
 L_BLT: BRANCH((int64_t)RS1 < (int64_t)RS2);
 L_BGE: BRANCH((int64_t)RS1 >= (int64_t)RS2);
 L_BLTU: BRANCH(RS1 < RS2);
 L_BGEU: BRANCH(RS1 >= RS2);
-L_BEQ_L: BRANCH_L(RS1 == RS2);
-L_BNE_L: BRANCH_L(RS1 != RS2);
+DUAL(BEQ_L, BRANCH_L(RS1 == RS2);)
+DUAL(BNE_L, BRANCH_L(RS1 != RS2);)
 L_BLT_L: BRANCH_L((int64_t)RS1 < (int64_t)RS2);
 L_BGE_L: BRANCH_L((int64_t)RS1 >= (int64_t)RS2);
 L_BLTU_L: BRANCH_L(RS1 < RS2);
 L_BGEU_L: BRANCH_L(RS1 >= RS2);
 L_LB: LOAD(int8_t);
 L_LH: LOAD(int16_t);
-L_LW: LOAD(int32_t);
-L_LD: LOAD(int64_t);
+DUAL(LW, LOAD(int32_t);)
+DUAL(LD, LOAD(int64_t);)
 L_LBU: LOAD(uint8_t);
 L_LHU: LOAD(uint16_t);
 L_LWU: LOAD(uint32_t);
 L_SB: STORE(uint8_t);
 L_SH: STORE(uint16_t);
-L_SW: STORE(uint32_t);
-L_SD: STORE(uint64_t);
-L_ADDI: ALU(RS1 + IMM);
+DUAL(SW, STORE(uint32_t);)
+DUAL(SD, STORE(uint64_t);)
+DUAL(ADDI, ALU(RS1 + IMM);)
 L_SLTI: ALU((int64_t)RS1 < (int64_t)IMM);
 L_SLTIU: ALU(RS1 < IMM);
 L_XORI: ALU(RS1 ^ IMM);
 L_ORI: ALU(RS1 | IMM);
-L_ANDI: ALU(RS1 & IMM);
-L_SLLI: ALU(RS1 << s->imm);
-L_SRLI: ALU(RS1 >> s->imm);
-L_SRAI: ALU((uint64_t)((int64_t)RS1 >> s->imm));
-L_ADDIW: ALU(sx32(RS1 + IMM));
+DUAL(ANDI, ALU(RS1 & IMM);)
+DUAL(SLLI, ALU(RS1 << s->imm);)
+DUAL(SRLI, ALU(RS1 >> s->imm);)
+DUAL(SRAI, ALU((uint64_t)((int64_t)RS1 >> s->imm));)
+DUAL(ADDIW, ALU(sx32(RS1 + IMM));)
 L_SLLIW: ALU(sx32(RS1 << s->imm));
 L_SRLIW: ALU(sx32((uint32_t)RS1 >> s->imm));
 L_SRAIW: ALU((uint64_t)(int64_t)((int32_t)RS1 >> s->imm));
-L_ADD: ALU(RS1 + RS2);
-L_SUB: ALU(RS1 - RS2);
+DUAL(ADD, ALU(RS1 + RS2);)
+DUAL(SUB, ALU(RS1 - RS2);)
 L_SLL: ALU(RS1 << (RS2 & 63));
 L_SLT: ALU((int64_t)RS1 < (int64_t)RS2);
 L_SLTU: ALU(RS1 < RS2);
-L_XOR: ALU(RS1 ^ RS2);
+DUAL(XOR, ALU(RS1 ^ RS2);)
 L_SRL: ALU(RS1 >> (RS2 & 63));
 L_SRA: ALU((uint64_t)((int64_t)RS1 >> (RS2 & 63)));
-L_OR: ALU(RS1 | RS2);
-L_AND: ALU(RS1 & RS2);
-L_ADDW: ALU(sx32(RS1 + RS2));
-L_SUBW: ALU(sx32(RS1 - RS2));
+DUAL(OR, ALU(RS1 | RS2);)
+DUAL(AND, ALU(RS1 & RS2);)
+DUAL(ADDW, ALU(sx32(RS1 + RS2));)
+DUAL(SUBW, ALU(sx32(RS1 - RS2));)
 L_SLLW: ALU(sx32((uint32_t)RS1 << (RS2 & 31)));
 L_SRLW: ALU(sx32((uint32_t)RS1 >> (RS2 & 31)));
 L_SRAW: ALU((uint64_t)(int64_t)((int32_t)RS1 >> (RS2 & 31)));
@@ -527,10 +543,7 @@ L_FENCE_I:
 L_ECALL:
         EXC(h->priv == PRIV_M ? CAUSE_ECALL_M : h->priv == PRIV_U ? CAUSE_ECALL_U
             : h->virt ? CAUSE_ECALL_VS : CAUSE_ECALL_S, 0);
-L_EBREAK:
-        trap_set(&t, CAUSE_BREAKPOINT, PC_OF(s));
-        t.gva = h->virt;
-        goto exception;
+DUAL(EBREAK, trap_set(&t, CAUSE_BREAKPOINT, PC_OF(s)); t.gva = h->virt; goto exception;)
 L_MRET:
         if (h->priv != PRIV_M)
             EXC(CAUSE_ILLEGAL_INSN, 0);
@@ -619,6 +632,7 @@ L_CSRRW: L_CSRRS: L_CSRRC: L_CSRRWI: L_CSRRSI: L_CSRRCI: {
             EXC((uint64_t)c, 0);
         RD = old;
         RETIRE_STOP();
+    }
     }
 
 jump:

@@ -25,8 +25,17 @@
     X(SFENCE_VMA) X(HFENCE_VVMA) X(HFENCE_GVMA) X(HLV) X(HSV) \
     X(CSRRW) X(CSRRS) X(CSRRC) X(CSRRWI) X(CSRRSI) X(CSRRCI)
 
+/* Ops that compressed instructions decode to: each has a twin OP_C_x whose
+ * handler advances by one slot (2 bytes) instead of two. */
+#define HART_COPS(X) \
+    X(ADDI) X(ADDIW) X(LUI) X(SRLI) X(SRAI) X(ANDI) X(SLLI) X(SUB) X(XOR) X(OR) \
+    X(AND) X(SUBW) X(ADDW) X(ADD) X(BEQ) X(BNE) X(BEQ_L) X(BNE_L) X(LW) X(LD) \
+    X(SW) X(SD) X(JAL) X(JAL_LOCAL) X(JALR) X(EBREAK)
+
 #define HART_OP_ENUM(name) OP_##name,
-enum op { HART_OPS(HART_OP_ENUM) OP_COUNT };
+#define HART_COP_ENUM(name) OP_C_##name,
+enum op { HART_OPS(HART_OP_ENUM) HART_COPS(HART_COP_ENUM) OP_COUNT };
 #undef HART_OP_ENUM
+#undef HART_COP_ENUM
 
 #endif
