@@ -29,8 +29,7 @@ static void check_start_info(struct start_info *si)
     if (si->nr_pages == 0 || si->nr_pages > (1UL << 24))
         panic("kmain: implausible nr_pages %lu", si->nr_pages);
     uint64_t ram_end = GUEST_RAM_BASE + si->nr_pages * PAGE_SIZE;
-    if ((uint64_t)si < GUEST_RAM_BASE || (uint64_t)si >= ram_end ||
-        si->shared_info < GUEST_RAM_BASE || si->shared_info >= ram_end ||
+    if ((uint64_t)si < GUEST_RAM_BASE || (uint64_t)si >= ram_end || si->shared_info == 0 ||
         (si->shared_info & (PAGE_SIZE - 1)))
         panic("kmain: start_info %p or shared_info %lx outside RAM", si, si->shared_info);
     if ((uint64_t)_end >= ram_end)
@@ -44,9 +43,9 @@ static void print_banner(void)
     printk("%s booting\n", KERNEL_BANNER);
     if (ver >= 0)
         printk("hypervisor: Xen %ld.%ld ABI\n", ver >> 16, ver & 0xffff);
-    printk("start_info: nr_pages %lu (%lu MiB), shared_info %lx, flags %x\n",
+    printk("start_info: nr_pages %lu (%lu MiB), shared_info %lx (at %p), flags %x\n",
            start_info->nr_pages, start_info->nr_pages >> 8, start_info->shared_info,
-           start_info->flags);
+           shared_info, start_info->flags);
     printk("cmdline: %s\n", cmdline_text);
     printk("paging: %s, %u ASID bits, fork %s, quantum %lu us, hugepages %s\n",
            kopts.paging_levels == 4 ? "sv48" : "sv39", vm_asid_bits(),
@@ -63,7 +62,6 @@ void kmain(uint64_t start_info_gpa)
     check_start_info(start_info);
     start_info->cmd_line[MAX_GUEST_CMDLINE - 1] = '\0';
     cmdline_parse(start_info->cmd_line);
-    shared_info = (struct shared_info *)start_info->shared_info;
 
     uint64_t ram_end = GUEST_RAM_BASE + start_info->nr_pages * PAGE_SIZE;
     uint64_t reserved[] = {
@@ -75,6 +73,10 @@ void kmain(uint64_t start_info_gpa)
     frame_init(GUEST_RAM_BASE, start_info->nr_pages, (uint64_t)_end, reserved,
                (int)ARRAY_SIZE(reserved));
     vm_init(GUEST_RAM_BASE, ram_end, kopts.paging_levels);
+    if (frame_is_ram(start_info->shared_info))
+        shared_info = (struct shared_info *)start_info->shared_info;
+    else
+        shared_info = (struct shared_info *)vm_map_fixmap(start_info->shared_info);
     time_init(shared_info);
     evtchn_init(shared_info);
     long timer_port = time_bind_virq();

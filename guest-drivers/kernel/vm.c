@@ -13,6 +13,8 @@ extern char _text_start[], _text_end[], _rodata_start[], _rodata_end[], _end[];
 unsigned vm_levels = 3;
 static uint64_t kernel_root;
 static uint64_t ram_lo, ram_hi;
+static uint64_t kernel_hi;          /* end of the kernel's mappings (direct map, fixmap) */
+static uint64_t fixmap_next;
 static unsigned asid_bits;
 static uint64_t asid_next = 1, asid_generation = 1;
 static uint64_t pt_pages;
@@ -129,6 +131,8 @@ void vm_init(uint64_t ram_base, uint64_t ram_end, unsigned levels)
     vm_levels = levels;
     ram_lo = ram_base;
     ram_hi = ram_end;
+    kernel_hi = ram_end;
+    fixmap_next = (ram_end + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1);
     kernel_root = alloc_table();
     if (!kernel_root)
         panic("vm_init: no memory for the kernel root");
@@ -155,6 +159,19 @@ void vm_init(uint64_t ram_base, uint64_t ram_end, unsigned levels)
     asid_bits = probe_asid_bits(satp);
 }
 
+uint64_t vm_map_fixmap(uint64_t pa)
+{
+    uint64_t va = fixmap_next;
+
+    if (kernel_hi > ram_hi && (va & (level_size(2) - 1)) == 0)
+        panic("vm_map_fixmap: the fixmap is full");
+    kernel_map(va, PAGE_ROUND_DOWN(pa), PAGE_SIZE, PTE_R | PTE_W);
+    sfence_page(va, 0);
+    fixmap_next += PAGE_SIZE;
+    kernel_hi = fixmap_next;
+    return va + (pa & (PAGE_SIZE - 1));
+}
+
 uint64_t vm_kernel_root(void)
 {
     return kernel_root;
@@ -168,7 +185,7 @@ uint64_t vm_create_root(void)
     if (!root)
         return 0;
     /* Share the kernel's tables below each 1 GiB slot of RAM. */
-    for (uint64_t va = ram_lo & ~(level_size(2) - 1); va < ram_hi; va += level_size(2)) {
+    for (uint64_t va = ram_lo & ~(level_size(2) - 1); va < kernel_hi; va += level_size(2)) {
         pte_t *kpte = vm_walk(kernel_root, va, 2, false, &klevel);
         pte_t *pte = vm_walk(root, va, 2, true, &level);
         if (!kpte || !pte || level != 2) {

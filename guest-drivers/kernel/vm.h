@@ -7,7 +7,9 @@
  *   [RAM base, RAM end)            the kernel's identity direct map of all RAM
  *                                  (GVA == GPA), global pages shared by every
  *                                  process: its 1 GiB-level entries point into
- *                                  the kernel's own tables.
+ *                                  the kernel's own tables;
+ *   [RAM end rounded to 2 MiB, ...) the fixmap: single pages outside RAM
+ *                                  (shared_info), also global and shared.
  * Invariants:
  *  - a table is never shared between two processes, except the kernel's
  *    tables reached through the 1 GiB-level entries at or above USER_TOP;
@@ -70,6 +72,14 @@ extern unsigned vm_levels;
  * ASID width. Called once at boot, MMU off, levels = 3 or 4.
  */
 void vm_init(uint64_t ram_base, uint64_t ram_end, unsigned levels);
+
+/*
+ * Maps one page of guest-physical memory outside RAM (e.g. shared_info,
+ * which Umbra places just below RAM) read-write and global at the next
+ * fixmap address just above the direct map; returns its kernel address.
+ * Boot only: before any process root exists.
+ */
+uint64_t vm_map_fixmap(uint64_t pa);
 
 /* The kernel's own root (ASID 0), used when no process is current. */
 uint64_t vm_kernel_root(void);
