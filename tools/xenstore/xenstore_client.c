@@ -418,7 +418,7 @@ static enum mode mode_of(const char *name)
 
 static struct xs_permissions *parse_modes(int argc, char **argv, int first, unsigned int *n)
 {
-    struct xs_permissions *p = calloc((size_t)(argc - first), sizeof(*p));
+    struct xs_permissions *p = calloc((size_t)(argc - first) + 1, sizeof(*p));
 
     if (!p)
         err(1, "malloc");
@@ -519,7 +519,8 @@ int main(int argc, char **argv)
             usage(o.mode, prog);
         break;
     case MODE_chmod:
-        if (argc - optind < 2)
+        /* Like Xen's, no mode at all is left for the daemon to refuse. */
+        if (argc - optind < 1)
             usage(o.mode, prog);
         o.perms = parse_modes(argc, argv, optind + 1, &o.nperms);
         break;
