@@ -1,0 +1,7 @@
+# tests/riscv/module.mk: bare-metal riscv64 test programs for the runner
+# (build/guest/rvtest-*.elf, built with the guest toolchain) and the CUnit
+# suite that runs each of them on build/bin/rvsim.
+RVTEST_RT := tests/riscv/start.S tests/riscv/rt.c
+RVTEST_VM := tests/riscv/vm.c
+
+$(eval $(call guest-prog,rvtest-modes,$(RVTEST_RT) tests/riscv/modes.c,tests/riscv/link.ld))
