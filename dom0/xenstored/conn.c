@@ -160,6 +160,7 @@ bool conn_has_message(const struct xs_conn *c)
 bool conn_service_input(struct xs_daemon *d, struct xs_conn *c, unsigned budget)
 {
     unsigned handled = 0;
+    bool drained = false; /* a short read emptied the transport: do not ask again */
 
     for (;;) {
         while (handled < budget && conn_can_take_input(c) && conn_has_message(c)) {
@@ -176,14 +177,15 @@ bool conn_service_input(struct xs_daemon *d, struct xs_conn *c, unsigned budget)
             c->in_off += sizeof(h) + h.len;
             handled++;
         }
-        if (c->broken || handled >= budget || !conn_can_take_input(c))
+        if (c->broken || handled >= budget || !conn_can_take_input(c) || drained)
             break;
         if (c->in_off) {
             memmove(c->in, c->in + c->in_off, c->in_len - c->in_off);
             c->in_len -= c->in_off;
             c->in_off = 0;
         }
-        ssize_t n = c->ops->read(c, c->in + c->in_len, CONN_IN_BUF - c->in_len);
+        size_t space = CONN_IN_BUF - c->in_len;
+        ssize_t n = c->ops->read(c, c->in + c->in_len, space);
 
         if (n < 0) {
             c->broken = true;
@@ -192,6 +194,7 @@ bool conn_service_input(struct xs_daemon *d, struct xs_conn *c, unsigned budget)
         if (n == 0)
             break;
         c->in_len += (size_t)n;
+        drained = (size_t)n < space;
     }
     return !c->broken && conn_can_take_input(c) && conn_has_message(c);
 }
