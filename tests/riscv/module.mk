@@ -5,3 +5,5 @@ RVTEST_RT := tests/riscv/start.S tests/riscv/rt.c
 RVTEST_VM := tests/riscv/vm.c
 
 $(eval $(call guest-prog,rvtest-modes,$(RVTEST_RT) tests/riscv/modes.c,tests/riscv/link.ld))
+$(eval $(call guest-prog,rvtest-sv39,$(RVTEST_RT) $(RVTEST_VM) tests/riscv/paging.c tests/riscv/sv39.c,tests/riscv/link.ld))
+$(eval $(call guest-prog,rvtest-sv48,$(RVTEST_RT) $(RVTEST_VM) tests/riscv/paging.c tests/riscv/sv48.c,tests/riscv/link.ld))
