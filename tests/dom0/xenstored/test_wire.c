@@ -125,8 +125,14 @@ static int feed_fd(const struct xs_conn *c)
     return -1;
 }
 
+static void feed_destroy(struct xs_conn *c)
+{
+    free(c->transport);
+}
+
 static const struct xs_transport_ops feed_ops = {
     .name = "feed", .read = feed_read, .write = feed_write, .poll_fd = feed_fd,
+    .destroy = feed_destroy,
 };
 
 static size_t put_msg(char *buf, uint32_t type, uint32_t req, const void *p, uint32_t len)
