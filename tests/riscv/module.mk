@@ -7,3 +7,4 @@ RVTEST_VM := tests/riscv/vm.c
 $(eval $(call guest-prog,rvtest-modes,$(RVTEST_RT) tests/riscv/modes.c,tests/riscv/link.ld))
 $(eval $(call guest-prog,rvtest-sv39,$(RVTEST_RT) $(RVTEST_VM) tests/riscv/paging.c tests/riscv/sv39.c,tests/riscv/link.ld))
 $(eval $(call guest-prog,rvtest-sv48,$(RVTEST_RT) $(RVTEST_VM) tests/riscv/paging.c tests/riscv/sv48.c,tests/riscv/link.ld))
+$(eval $(call guest-prog,rvtest-timer,$(RVTEST_RT) tests/riscv/timer.c,tests/riscv/link.ld))
