@@ -35,8 +35,12 @@ static int setup(void)
     snprintf(trace, sizeof(trace), "%s/trace", rundir);
     snprintf(ours, sizeof(ours), "%s", ut_build_path("bin"));
     daemon_pid = ut_daemon_start(argv, env, log);
-    if (daemon_pid <= 0 || ut_wait_path(sockpath, 5000) < 0)
+    if (daemon_pid <= 0 || ut_wait_path(sockpath, 10000) < 0) {
+        /* CUnit skips the clean-up of a suite whose set-up failed: do it here. */
+        ut_daemon_stop(daemon_pid);
+        ut_rundir_remove(rundir);
         return -1;
+    }
     return 0;
 }
 

@@ -34,8 +34,12 @@ static int setup(void)
     snprintf(envbuf, sizeof(envbuf), "XENSTORED_PATH=%s", sockpath);
     snprintf(log, sizeof(log), "%s/xenstored.log", rundir);
     daemon_pid = ut_daemon_start(argv, env, log);
-    if (daemon_pid <= 0 || ut_wait_path(sockpath, 5000) < 0)
+    if (daemon_pid <= 0 || ut_wait_path(sockpath, 10000) < 0) {
+        /* CUnit skips the clean-up of a suite whose set-up failed: do it here. */
+        ut_daemon_stop(daemon_pid);
+        ut_rundir_remove(rundir);
         return -1;
+    }
     setenv("XENSTORED_PATH", sockpath, 1);
     h = xs_open(0);
     return h ? 0 : -1;
