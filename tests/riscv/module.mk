@@ -8,3 +8,5 @@ $(eval $(call guest-prog,rvtest-modes,$(RVTEST_RT) tests/riscv/modes.c,tests/ris
 $(eval $(call guest-prog,rvtest-sv39,$(RVTEST_RT) $(RVTEST_VM) tests/riscv/paging.c tests/riscv/sv39.c,tests/riscv/link.ld))
 $(eval $(call guest-prog,rvtest-sv48,$(RVTEST_RT) $(RVTEST_VM) tests/riscv/paging.c tests/riscv/sv48.c,tests/riscv/link.ld))
 $(eval $(call guest-prog,rvtest-timer,$(RVTEST_RT) tests/riscv/timer.c,tests/riscv/link.ld))
+$(eval $(call guest-prog,rvtest-atomics,$(RVTEST_RT) tests/riscv/atomics.c,tests/riscv/link.ld))
+$(eval $(call guest-prog,rvtest-rvc,$(RVTEST_RT) tests/riscv/rvc.c,tests/riscv/link.ld))
