@@ -73,6 +73,16 @@ static void trap_fixup(struct trap *t, uint32_t insn)
         t->tinst = htinst_transform(insn);
 }
 
+/*
+ * An exception handled inside the hart retires nothing, so it takes one unit
+ * of the budget instead: a program that traps forever cannot hang hart_run.
+ */
+static void trap_consume_budget(struct hart *h)
+{
+    if (h->budget_end > h->ctr.instret)
+        h->budget_end--;
+}
+
 static int64_t div64(int64_t a, int64_t b)
 {
     if (b == 0)
@@ -248,6 +258,7 @@ enum hart_exit_kind hart_run(struct hart *h, uint64_t budget, struct hart_exit *
         if (fetch_page(h, h->pc, &cp, &t)) {
             if (trap_exception(h, &t, h->pc, 0, ex))
                 return HART_EXIT_TRAP;
+            trap_consume_budget(h);
             continue;
         }
         n = h->ctr.instret;
@@ -427,6 +438,7 @@ L_CROSS: {
             h->pc = pc;
             if (trap_exception(h, &t, pc, 0, ex))
                 return HART_EXIT_TRAP;
+            trap_consume_budget(h);
             continue;
         }
         p = mem_host(h, xl.ma, 2);
@@ -436,6 +448,7 @@ L_CROSS: {
             h->pc = pc;
             if (trap_exception(h, &t, pc, 0, ex))
                 return HART_EXIT_TRAP;
+            trap_consume_budget(h);
             continue;
         }
         memcpy(&hi, p, 2);
@@ -651,6 +664,7 @@ newpage:
             h->pc = target;
             if (trap_exception(h, &t, target, 0, ex))
                 return HART_EXIT_TRAP;
+            trap_consume_budget(h);
             continue;
         }
         lim = h->lim;
@@ -681,6 +695,7 @@ exception: {
             trap_fixup(&t, insn);
             if (trap_exception(h, &t, epc, insn, ex))
                 return HART_EXIT_TRAP;
+            trap_consume_budget(h);
             continue;
         }
     }
