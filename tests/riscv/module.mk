@@ -10,3 +10,4 @@ $(eval $(call guest-prog,rvtest-sv48,$(RVTEST_RT) $(RVTEST_VM) tests/riscv/pagin
 $(eval $(call guest-prog,rvtest-timer,$(RVTEST_RT) tests/riscv/timer.c,tests/riscv/link.ld))
 $(eval $(call guest-prog,rvtest-atomics,$(RVTEST_RT) tests/riscv/atomics.c,tests/riscv/link.ld))
 $(eval $(call guest-prog,rvtest-rvc,$(RVTEST_RT) tests/riscv/rvc.c,tests/riscv/link.ld))
+$(eval $(call guest-prog,rvtest-hext,$(RVTEST_RT) $(RVTEST_VM) tests/riscv/hext.c,tests/riscv/link.ld))
