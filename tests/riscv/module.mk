@@ -11,3 +11,6 @@ $(eval $(call guest-prog,rvtest-timer,$(RVTEST_RT) tests/riscv/timer.c,tests/ris
 $(eval $(call guest-prog,rvtest-atomics,$(RVTEST_RT) tests/riscv/atomics.c,tests/riscv/link.ld))
 $(eval $(call guest-prog,rvtest-rvc,$(RVTEST_RT) tests/riscv/rvc.c,tests/riscv/link.ld))
 $(eval $(call guest-prog,rvtest-hext,$(RVTEST_RT) $(RVTEST_VM) tests/riscv/hext.c,tests/riscv/link.ld))
+$(eval $(call guest-prog,rvtest-fail,$(RVTEST_RT) tests/riscv/fail.c,tests/riscv/link.ld))
+
+TEST_SRCS += tests/riscv/test_programs.c
