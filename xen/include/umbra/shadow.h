@@ -26,7 +26,7 @@ struct domain;
 extern const struct paging_ops shadow_ops;
 
 /* Pool sizes, in 4 KiB frames of machine memory. */
-#define SHADOW_POOL_MIN_PAGES     32
+#define SHADOW_POOL_MIN_PAGES     12   /* plus 4 per vCPU */
 #define SHADOW_POOL_DEFAULT_PAGES 1024   /* 4 MiB */
 
 /* Counters of one domain's shadow mode (all grow only, except pages_in_use). */

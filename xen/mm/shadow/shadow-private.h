@@ -52,7 +52,7 @@
 #define SH_HASH_BUCKETS 1024
 #define SH_TOPS         16     /* cached inactive shadow roots per domain (plus one per vCPU) */
 #define SH_OOS_MAX      8      /* out-of-sync leaf tables per domain */
-#define SH_OOS_WRITES   2      /* emulated writes before a leaf table may go OOS */
+#define SH_OOS_WRITES   3      /* emulated writes before a leaf table may go OOS */
 #define SH_UNSHADOW_ZERO_WRITES 16 /* consecutive zeroing writes that unshadow a table */
 #define SH_MAX_LEVELS   4
 
@@ -90,7 +90,7 @@ struct sh_gfn {
     uint64_t gfn;
     uint8_t levels;            /* bit L: an SH_GUEST page (gfn, L) exists */
     int oos;                   /* slot in shadow_domain.oos, or -1 */
-    unsigned writes;           /* emulated writes since the frame was last in sync */
+    unsigned writes;           /* emulated writes since the frame became a table */
     unsigned zero_writes;      /* consecutive emulated writes of zero */
     struct sh_refvec rmap;     /* shadow leaf entries mapping this frame */
     struct sh_gfn *next;

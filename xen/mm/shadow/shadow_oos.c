@@ -42,7 +42,6 @@ static void sh_oos_release(struct shadow_domain *sd, struct sh_gfn *g)
     sh_pool_put(sd, o->snapshot);
     o->used = false;
     g->oos = -1;
-    g->writes = 0;
 }
 
 /* A free OOS slot, resyncing the oldest when all are used (OOS 3). */
@@ -71,7 +70,7 @@ bool sh_oos_try(struct shadow_domain *sd, struct sh_gfn *g)
     mfn_t snap;
     int slot;
 
-    if (g->levels != 1 || g->oos >= 0 || g->writes < SH_OOS_WRITES)
+    if (g->levels != 1 || g->oos >= 0 || g->writes < SH_OOS_WRITES || g->zero_writes)
         return false;
     if (!sh_guest_table_ma(sd, g->gfn, &gma))
         return false;
@@ -96,7 +95,6 @@ void sh_oos_resync(struct shadow_domain *sd, struct sh_gfn *g)
 
     sd->oos[g->oos].used = false;
     g->oos = -1;
-    g->writes = 0;
     sh_revalidate_mappings(sd, gfn);   /* write-protect again */
     sd->flush_pending = true;
     sp = sh_lookup(sd, SH_GUEST, gfn, 0, 0);
