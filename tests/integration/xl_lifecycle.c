@@ -38,6 +38,8 @@ static void test_create_console_banner(void)
     if (rc != 0 || !strstr(out, "Umbra PV kernel"))
         fprintf(stderr, "\n%s\n", out);
     free(out);
+    /* on_poweroff=destroy: its monitor destroys it once it has powered off. */
+    CU_ASSERT_EQUAL(xl_wait_gone("hello-console", 10000), 0);
 }
 
 /* Parse one `xl list` row in Xen's format. */

@@ -109,6 +109,19 @@ long xl_info_num(const char *field)
     return v;
 }
 
+int xl_wait_gone(const char *name, int timeout_ms)
+{
+    char args[128];
+
+    snprintf(args, sizeof(args), "list %s >/dev/null 2>&1", name);
+    for (int waited = 0; waited <= timeout_ms; waited += 20) {
+        if (xl_run(args, NULL) != 0)
+            return 0;
+        usleep(20 * 1000);
+    }
+    return -1;
+}
+
 int xl_list_count(void)
 {
     char *out = NULL;

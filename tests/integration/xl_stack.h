@@ -26,6 +26,9 @@ const char *xl_rundir(void);
 /* `xl info FIELD` as a number, or -1. */
 long xl_info_num(const char *field);
 
+/* Wait up to timeout_ms until `xl list NAME` fails (the domain is gone). 0 or -1. */
+int xl_wait_gone(const char *name, int timeout_ms);
+
 /* Number of rows (domains) `xl list` prints, or -1. */
 int xl_list_count(void);
 
