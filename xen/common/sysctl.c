@@ -26,7 +26,7 @@ static long sysctl_physinfo(struct xen_sysctl_physinfo *p)
     p->nr_nodes = 1;
     p->max_node_id = 0;
     p->cpu_khz = (uint32_t)(XEN_CYCLE_FREQ_HZ / 1000);
-    p->capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_hap;
+    p->capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_hap | XEN_SYSCTL_PHYSCAP_shadow;
     p->total_pages = st.total_frames;
     p->free_pages = st.free_frames;
     p->max_mfn = (MACHINE_BASE >> PAGE_SHIFT) + st.total_frames - 1;

@@ -5,7 +5,8 @@
  *  - WFI with nothing pending: block until an event or timer;
  *  - ecall from VS: a Xen hypercall (a7 = XEN_HYPERCALL_BASE + nr) or an
  *    SBI call; the result goes to a0 (and a1 for SBI), then pc += 4;
- *  - guest-page faults: the paging mode's handle_fault;
+ *  - guest-page faults (HAP) and page faults (shadow, which keeps them from
+ *    the guest): the paging mode's handle_fault;
  *  - virtual-instruction exceptions: the paging mode's handle_vinsn if it
  *    has one;
  *  - anything else: the domain is crashed with a log line naming the cause,
@@ -98,6 +99,9 @@ void vcpu_handle_exit(struct vcpu *v, enum hart_exit_kind kind, const struct har
     case CAUSE_ECALL_VS:
         handle_ecall(v, ex);
         break;
+    case CAUSE_FETCH_PAGE_FAULT:        /* shadow mode: not delegated to the guest */
+    case CAUSE_LOAD_PAGE_FAULT:
+    case CAUSE_STORE_PAGE_FAULT:
     case CAUSE_FETCH_GUEST_PAGE_FAULT:
     case CAUSE_LOAD_GUEST_PAGE_FAULT:
     case CAUSE_STORE_GUEST_PAGE_FAULT:

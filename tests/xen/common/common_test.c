@@ -45,7 +45,12 @@ int ct_down(void)
 
 struct domain *ct_domain(const char *name)
 {
-    struct xen_domctl_createdomain cfg = { .flags = XEN_DOMCTL_CDF_hap, .max_vcpus = 1,
+    return ct_domain_flags(name, XEN_DOMCTL_CDF_hap);
+}
+
+struct domain *ct_domain_flags(const char *name, uint32_t flags)
+{
+    struct xen_domctl_createdomain cfg = { .flags = flags, .max_vcpus = 1,
                                            .max_mem_kb = 4 * 64, .p2m_superpages = 1 };
     struct domain *d;
     xen_pfn_t g;

@@ -19,6 +19,8 @@ int ct_up(void);
 int ct_down(void);
 /* A paused HAP domain with CT_RAM_PAGES of RAM at CT_RAM_GFN (xen_lock held). */
 struct domain *ct_domain(const char *name);
+/* The same with creation flags (0: shadow paging). */
+struct domain *ct_domain_flags(const char *name, uint32_t flags);
 /* Load code at GPA 0x80000000, set the boot context there and unpause (xen_lock held). */
 void ct_boot(struct domain *d, const uint32_t *code, unsigned n);
 /* Write bytes into guest RAM at gpa. */

@@ -91,7 +91,7 @@ static void test_create_destroy_accounting(void)
 }
 
 /* console_io(write, 3, 0x80000400); sched_op(shutdown, &{poweroff}); j . */
-static void test_guest_console_shutdown(void)
+static void guest_console_shutdown(uint32_t flags)
 {
     uint32_t code[32];
     unsigned n = 0;
@@ -109,7 +109,7 @@ static void test_guest_console_shutdown(void)
     code[n++] = RV_ECALL;
     code[n++] = RV_JSELF;
     xen_lock_acquire();
-    d = ct_domain("hello");
+    d = ct_domain_flags("hello", flags);
     CU_ASSERT_FATAL(d != NULL);
     ct_poke(d, 0x80000400, "hi\n", 3);
     ct_poke(d, 0x80000500, &reason, 4);
@@ -122,6 +122,16 @@ static void test_guest_console_shutdown(void)
     CU_ASSERT_EQUAL(d->shutdown_code, SHUTDOWN_poweroff);
     domain_destroy(d);
     xen_lock_release();
+}
+
+static void test_guest_console_shutdown(void)
+{
+    guest_console_shutdown(XEN_DOMCTL_CDF_hap);
+}
+
+static void test_guest_console_shutdown_shadow(void)
+{
+    guest_console_shutdown(0);
 }
 
 /* SBI DBCN write of "sbi!" at 0x80000400, then SRST shutdown. */
@@ -455,7 +465,8 @@ static void test_shootdown_on_decrease(void)
 
 UMBRA_SUITE(xen_common_domain, "xen/common/domain", suite_init, suite_cleanup,
             UMBRA_TEST(test_privilege_rule), UMBRA_TEST(test_create_destroy_accounting),
-            UMBRA_TEST(test_guest_console_shutdown), UMBRA_TEST(test_sbi_guest),
+            UMBRA_TEST(test_guest_console_shutdown),
+            UMBRA_TEST(test_guest_console_shutdown_shadow), UMBRA_TEST(test_sbi_guest),
             UMBRA_TEST(test_guest_fault_crashes_domain), UMBRA_TEST(test_timer_wakes_blocked_vcpu),
             UMBRA_TEST(test_hostile_hypercalls), UMBRA_TEST(test_evtchn_semantics),
             UMBRA_TEST(test_sched_weights), UMBRA_TEST(test_shootdown_on_decrease))
