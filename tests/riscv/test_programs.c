@@ -5,6 +5,7 @@
  * exactly from rvsim's --stats-json line: page faults raised, no walks
  * without paging, walks split by stage under the H extension, and a timer
  * run that is identical twice over (guest time follows modeled cycles).
+ * The results must not depend on the TLB's size or the optional walk caches.
  * Also checks the runner's side of the conventions: HTIF failure codes,
  * console output, and the budget.
  */
@@ -132,6 +133,34 @@ static void test_hext(void)
     free(out);
 }
 
+/*
+ * The MMU's caches change costs, never results: the paging and H programs
+ * pass with a one-entry TLB and with page-walk caches and a nested TLB on,
+ * raising the same page faults.
+ */
+static void test_cache_configs(void)
+{
+    static const char *const configs[] = {
+        "--tlb-sets 1 --tlb-ways 1", "--pwc 16 --ntlb 16", "--tlb-sets 4 --tlb-ways 2 --pwc 2 --ntlb 2",
+    };
+    static const struct { const char *name; int64_t faults; } progs[] = {
+        { "sv39", 15 }, { "sv48", 15 }, { "hext", 4 },
+    };
+
+    for (unsigned c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {
+        for (unsigned p = 0; p < sizeof(progs) / sizeof(progs[0]); p++) {
+            char *out = NULL;
+            int st = run_prog(progs[p].name, configs[c], &out);
+
+            if (st != 0)
+                fprintf(stderr, "\nrvtest-%s %s: status %d\n", progs[p].name, configs[c], st);
+            CU_ASSERT_EQUAL(st, 0);
+            CU_ASSERT_EQUAL(stat_of(out, "page_faults"), progs[p].faults);
+            free(out);
+        }
+    }
+}
+
 /* A failing program: HTIF code 42, and its console line arrives whole. */
 static void test_failure_reported(void)
 {
@@ -158,4 +187,4 @@ UMBRA_SUITE(riscv_programs, "tests/riscv/programs", NULL, NULL,
             UMBRA_TEST(test_modes), UMBRA_TEST(test_sv39), UMBRA_TEST(test_sv48),
             UMBRA_TEST(test_sv48_walks_longer), UMBRA_TEST(test_timer_deterministic),
             UMBRA_TEST(test_atomics), UMBRA_TEST(test_rvc), UMBRA_TEST(test_hext),
-            UMBRA_TEST(test_failure_reported), UMBRA_TEST(test_budget))
+            UMBRA_TEST(test_cache_configs), UMBRA_TEST(test_failure_reported), UMBRA_TEST(test_budget))
