@@ -7,8 +7,10 @@
  * drops to S with satp set. S then checks, in order:
  *   aliases at every page size; a misaligned megapage faults; demand paging
  *   by the fault handler; write to a read-only page; fetch from a non-X page;
- *   SUM; MXR; hardware A and D updates; sfence.vma after a remap; U-mode code
- *   on a U page, and U's access to an S page faulting.
+ *   SUM; MXR; hardware A and D updates; sfence.vma after a remap; faults on
+ *   a non-canonical VA, a W-without-R PTE, a pointer PTE at level 0 and a
+ *   PTE with a reserved bit; U-mode code on a U page, and U's access to an
+ *   S page faulting. Before that, M reads through S's tables with MPRV.
  * S's handler counts every page fault by cause; the totals must be exact:
  * PAGING_FAULTS_TOTAL (the CUnit suite also checks rvsim's counter).
  */
@@ -32,6 +34,9 @@
 #define VA_XONLY   0x40214000ULL
 #define VA_AD      0x40215000ULL
 #define VA_REMAP   0x40216000ULL
+#define VA_WNR     0x40217000ULL   /* W without R: reserved encoding */
+#define VA_PTR0    0x40218000ULL   /* a pointer PTE at level 0 */
+#define VA_RSVD    0x40219000ULL   /* PTE bit 54 (reserved) set */
 #define VA_GIG     0x100000000ULL  /* gigapage -> 0x80000000 */
 #define VA_TERA    PAGE_512G       /* Sv48 only: terapage -> 0 */
 
@@ -163,7 +168,7 @@ void paging_s_phase2(void)
     CHECK(ld64(VA_UPAGE) == 0x5001);
     csr_clear(sstatus, MSTATUS_SUM);
     CHECK(pf_count[CAUSE_FETCH_PAGE_FAULT] == 1);
-    CHECK(pf_count[CAUSE_LOAD_PAGE_FAULT] == 5);
+    CHECK(pf_count[CAUSE_LOAD_PAGE_FAULT] == 9);
     CHECK(pf_count[CAUSE_STORE_PAGE_FAULT] == 9);
     CHECK(pf_count[CAUSE_FETCH_PAGE_FAULT] + pf_count[CAUSE_LOAD_PAGE_FAULT] +
           pf_count[CAUSE_STORE_PAGE_FAULT] == PAGING_FAULTS_TOTAL);
@@ -232,6 +237,18 @@ static void s_main(void)
     sfence_va(VA_REMAP);
     CHECK(ld64(VA_REMAP) == 0x1017);
 
+    /* Malformed translations: each load faults (and is skipped). */
+    skip_reg = 10;
+    CHECK(probe_load(fmt.levels == 3 ? 1ULL << 38 : 1ULL << 47) == FAULT_MARK);
+    CHECK(pf_tval[CAUSE_LOAD_PAGE_FAULT] == (fmt.levels == 3 ? 1ULL << 38 : 1ULL << 47));
+    skip_reg = 10;
+    CHECK(probe_load(VA_WNR) == FAULT_MARK && pf_tval[CAUSE_LOAD_PAGE_FAULT] == VA_WNR);
+    skip_reg = 10;
+    CHECK(probe_load(VA_PTR0) == FAULT_MARK && pf_tval[CAUSE_LOAD_PAGE_FAULT] == VA_PTR0);
+    skip_reg = 10;
+    CHECK(probe_load(VA_RSVD) == FAULT_MARK && pf_tval[CAUSE_LOAD_PAGE_FAULT] == VA_RSVD);
+    CHECK(pf_count[CAUSE_LOAD_PAGE_FAULT] == 8);
+
     /* U mode: its code and data sit on U pages; it ends with SYS_U_DONE. */
     skip_reg = 13;
     rt_s_to_u((void (*)(void))VA_UCODE);
@@ -274,6 +291,9 @@ int paging_main(int levels)
     CHECK(pt_map(root, &fmt, VA_XONLY, PAGES_PA + 0x14000, 0, PTE_X | PTE_A) == 0);
     CHECK(pt_map(root, &fmt, VA_AD, PAGES_PA + 0x15000, 0, PTE_R | PTE_W) == 0);
     CHECK(pt_map(root, &fmt, VA_REMAP, PAGES_PA + 0x16000, 0, PTE_R | PTE_W | PTE_AD) == 0);
+    CHECK(pt_map(root, &fmt, VA_WNR, PAGES_PA + 0x17000, 0, PTE_W | PTE_AD) == 0);
+    CHECK(pt_map(root, &fmt, VA_PTR0, PAGES_PA + 0x17000, 0, 0) == 0);
+    CHECK(pt_map(root, &fmt, VA_RSVD, PAGES_PA + 0x17000, 0, PTE_R | PTE_W | PTE_AD | (1ULL << 54)) == 0);
 
     rt_s_hook = s_hook;
     csr_write(medeleg, (1 << CAUSE_FETCH_PAGE_FAULT) | (1 << CAUSE_LOAD_PAGE_FAULT) |
@@ -283,5 +303,18 @@ int paging_main(int levels)
     csr_write(satp, pt_satp(root, &fmt, 1));
     CHECK(csr_read(satp) == pt_satp(root, &fmt, 1));
     sfence_vma_all();
+
+    /* M reads through S's translation with MPRV = 1 and MPP = S. */
+    {
+        uint64_t v, bits = MSTATUS_MPRV;
+
+        csr_clear(mstatus, MSTATUS_MPP);
+        csr_set(mstatus, MSTATUS_MPP_S);
+        __asm__ volatile("csrs mstatus, %1\n"
+                         "ld %0, 0(%2)\n"
+                         "csrc mstatus, %1\n"
+                         : "=&r"(v) : "r"(bits), "r"(VA_MEG + 0x100) : "memory");
+        CHECK(v == 0xa11a5);
+    }
     rt_m_to_s(s_main);
 }
