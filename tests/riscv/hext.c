@@ -3,10 +3,13 @@
  * HS (S with V=0) runs a VS-mode guest under two-stage translation, the
  * guest runs its own trap handler.
  *
- * Layout. G-stage (hgatp Sv39x4, VMID 1): RAM identity as a 1 GiB page,
- * GPA 2^40 (only reachable through the x4-wide root) as a second 1 GiB
+ * hext39.c runs it with vsatp Sv39 over hgatp Sv39x4, hext48.c with Sv48
+ * over Sv48x4.
+ *
+ * Layout. G-stage (hgatp, VMID 1): RAM identity as a 1 GiB page, GPA
+ * 2^40 or 2^49 (only reachable through the x4-wide root) as a second 1 GiB
  * alias of RAM, and 4 KiB pages at GPA_GDATA (hardware sets A) and GPA_GRO
- * (read-only). VS-stage (vsatp Sv39): RAM identity, VA_WIDE -> GPA 2^40,
+ * (read-only). VS-stage (vsatp): RAM identity, VA_WIDE -> the wide GPA,
  * small pages at VA_GDATA, VA_GRO, VA_GFAULT (GPA not mapped in G-stage),
  * and at VA_HIDDEN a table whose GPA is not mapped in G-stage.
  *
@@ -21,9 +24,11 @@
  *
  * QEMU 7.2 (spike machine) passes all of it except two checks where it
  * departs from the spec: it reads vsip.SSIP as 0 while hvip.VSSIP is set
- * and delegated (yet delivers the interrupt), and it treats GPA bit 40
- * under Sv39x4 as a sign bit, so GPA 2^40 faults. rvsim follows the spec.
+ * and delegated (yet delivers the interrupt), and it treats the top GPA
+ * bit of Sv39x4 (40) and Sv48x4 (49) as a sign bit, so the wide GPA faults.
  */
+#include "hext.h"
+
 #include "rt.h"
 #include "vm.h"
 
@@ -31,7 +36,7 @@
 #define GPA_GRO     0x10001000ULL
 #define GPA_GFAULT  0xC0000000ULL
 #define GPA_HIDDEN  0xD0000000ULL
-#define GPA_WIDE    (1ULL << 40)
+#define GPA_WIDE    (g_fmt.levels == 3 ? 1ULL << 40 : 1ULL << 49)
 
 #define VA_GDATA    0x1000ULL
 #define VA_GFAULT   0x2000ULL
@@ -47,14 +52,13 @@
 #define SYS_HS_PING 1
 #define MARK 0xdeadULL
 #define MISA_H (1ULL << ('H' - 'A'))
-#define HGATP_SV39X4 (8ULL << 60)
 #define HIDELEG_VSSIP (1ULL << 2)
 
 static uint64_t gdata[512] __attribute__((aligned(4096)));
 static uint64_t gro[512] __attribute__((aligned(4096)));
 static uint64_t gfault[512] __attribute__((aligned(4096)));
 
-static const struct pt_fmt g_fmt = { 3, 1 }, vs_fmt = { 3, 0 };
+static struct pt_fmt g_fmt = { 3, 1 }, vs_fmt = { 3, 0 };
 static uint64_t *g_root, *vs_root, *vs_hidden_l1;
 static volatile uint64_t identity_word = 0x1dULL;
 
@@ -117,7 +121,7 @@ static void guest_main(void)
     CHECK(vs_soft_irqs == 1);
     CHECK(!(csr_read(sip) & (1 << IRQ_S_SOFT)));
 
-    /* Two-stage reads: a small page, and RAM through GPA 2^40. */
+    /* Two-stage reads: a small page, and RAM through the wide GPA. */
     CHECK(identity_word == 0x1d);
     CHECK(ld64(VA_GDATA) == MAGIC1);
     CHECK(ld64(VA_WIDE + ((uint64_t)&identity_word - 0x80000000ULL)) == 0x1d);
@@ -223,8 +227,8 @@ static int hs_hook(struct trapframe *tf, uint64_t cause)
 static void hs_main(void)
 {
     CHECK(!(csr_read(hstatus) & HSTATUS_SPV));
-    csr_write(hgatp, HGATP_SV39X4 | (1ULL << 44) | ((uint64_t)g_root >> 12));
-    CHECK(csr_read(hgatp) == (HGATP_SV39X4 | (1ULL << 44) | ((uint64_t)g_root >> 12)));
+    csr_write(hgatp, pt_satp(g_root, &g_fmt, 1));
+    CHECK(csr_read(hgatp) == pt_satp(g_root, &g_fmt, 1));
     hfence_gvma_all();
     csr_write(hedeleg, 1 << CAUSE_LOAD_PAGE_FAULT);
     csr_write(hideleg, HIDELEG_VSSIP);
@@ -243,10 +247,11 @@ static void hs_main(void)
     __asm__ volatile("sret" ::: "memory");
 }
 
-int main(void)
+int hext_main(int levels)
 {
     uint64_t *hidden;
 
+    g_fmt.levels = vs_fmt.levels = levels;
     CHECK(csr_read(misa) & MISA_H);
     gdata[0] = MAGIC1;
     gdata[1] = MAGIC1 + 1;
@@ -273,7 +278,8 @@ int main(void)
     hidden = pt_alloc(1, PAGE_4K);
     vs_hidden_l1[0] = ((uint64_t)hidden >> 12) << 10 | PTE_V;
     hidden[0] = (GPA_GDATA >> 12) << 10 | PTE_V | PTE_R | PTE_W | PTE_AD;
-    vs_root[(VA_HIDDEN >> 30) & 0x1ff] = (GPA_HIDDEN >> 12) << 10 | PTE_V;
+    pt_table(vs_root, &vs_fmt, VA_HIDDEN, 2)[(VA_HIDDEN >> 30) & 0x1ff] =
+        (GPA_HIDDEN >> 12) << 10 | PTE_V;
 
     csr_write(medeleg, (1 << CAUSE_ECALL_VS) | (1 << CAUSE_FETCH_GUEST_PF) |
                        (1 << CAUSE_LOAD_GUEST_PF) | (1 << CAUSE_STORE_GUEST_PF) |

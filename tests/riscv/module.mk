@@ -10,7 +10,8 @@ $(eval $(call guest-prog,rvtest-sv48,$(RVTEST_RT) $(RVTEST_VM) tests/riscv/pagin
 $(eval $(call guest-prog,rvtest-timer,$(RVTEST_RT) tests/riscv/timer.c,tests/riscv/link.ld))
 $(eval $(call guest-prog,rvtest-atomics,$(RVTEST_RT) tests/riscv/atomics.c,tests/riscv/link.ld))
 $(eval $(call guest-prog,rvtest-rvc,$(RVTEST_RT) tests/riscv/rvc.c,tests/riscv/link.ld))
-$(eval $(call guest-prog,rvtest-hext,$(RVTEST_RT) $(RVTEST_VM) tests/riscv/hext.c,tests/riscv/link.ld))
+$(eval $(call guest-prog,rvtest-hext39,$(RVTEST_RT) $(RVTEST_VM) tests/riscv/hext.c tests/riscv/hext39.c,tests/riscv/link.ld))
+$(eval $(call guest-prog,rvtest-hext48,$(RVTEST_RT) $(RVTEST_VM) tests/riscv/hext.c tests/riscv/hext48.c,tests/riscv/link.ld))
 $(eval $(call guest-prog,rvtest-fail,$(RVTEST_RT) tests/riscv/fail.c,tests/riscv/link.ld))
 
 TEST_SRCS += tests/riscv/test_programs.c

@@ -123,14 +123,25 @@ static void test_rvc(void)
 }
 
 /* 3 guest-page faults for HS, 1 VS-stage page fault for the guest. */
-static void test_hext(void)
+static void check_hext(const char *name)
 {
-    char *out = run_pass("hext");
+    char *out = run_pass(name);
 
     CU_ASSERT_EQUAL(stat_of(out, "page_faults"), 4);
     CU_ASSERT(stat_of(out, "walk_refs_vs") > 0);
     CU_ASSERT(stat_of(out, "walk_refs_g") > stat_of(out, "walk_refs_vs"));
+    CU_ASSERT_EQUAL(stat_of(out, "walk_refs_s"), 0);
     free(out);
+}
+
+static void test_hext39(void)
+{
+    check_hext("hext39");
+}
+
+static void test_hext48(void)
+{
+    check_hext("hext48");
 }
 
 /*
@@ -144,7 +155,7 @@ static void test_cache_configs(void)
         "--tlb-sets 1 --tlb-ways 1", "--pwc 16 --ntlb 16", "--tlb-sets 4 --tlb-ways 2 --pwc 2 --ntlb 2",
     };
     static const struct { const char *name; int64_t faults; } progs[] = {
-        { "sv39", 19 }, { "sv48", 19 }, { "hext", 4 },
+        { "sv39", 19 }, { "sv48", 19 }, { "hext39", 4 }, { "hext48", 4 },
     };
 
     for (unsigned c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {
@@ -186,5 +197,5 @@ static void test_budget(void)
 UMBRA_SUITE(riscv_programs, "tests/riscv/programs", NULL, NULL,
             UMBRA_TEST(test_modes), UMBRA_TEST(test_sv39), UMBRA_TEST(test_sv48),
             UMBRA_TEST(test_sv48_walks_longer), UMBRA_TEST(test_timer_deterministic),
-            UMBRA_TEST(test_atomics), UMBRA_TEST(test_rvc), UMBRA_TEST(test_hext),
+            UMBRA_TEST(test_atomics), UMBRA_TEST(test_rvc), UMBRA_TEST(test_hext39), UMBRA_TEST(test_hext48),
             UMBRA_TEST(test_cache_configs), UMBRA_TEST(test_failure_reported), UMBRA_TEST(test_budget))

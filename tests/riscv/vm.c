@@ -43,8 +43,7 @@ static uint64_t *pte_table(uint64_t pte)
     return (uint64_t *)((pte >> 10) << 12);
 }
 
-int pt_map(uint64_t *root, const struct pt_fmt *fmt, uint64_t va, uint64_t pa, int level,
-           uint64_t flags)
+uint64_t *pt_table(uint64_t *root, const struct pt_fmt *fmt, uint64_t va, int level)
 {
     uint64_t *table = root;
 
@@ -54,9 +53,19 @@ int pt_map(uint64_t *root, const struct pt_fmt *fmt, uint64_t va, uint64_t pa, i
         if (!(*pte & PTE_V))
             *pte = (((uint64_t)pt_alloc(1, PAGE_4K) >> 12) << 10) | PTE_V;
         else if (*pte & PTE_RWX)
-            return -1;
+            return 0;
         table = pte_table(*pte);
     }
+    return table;
+}
+
+int pt_map(uint64_t *root, const struct pt_fmt *fmt, uint64_t va, uint64_t pa, int level,
+           uint64_t flags)
+{
+    uint64_t *table = pt_table(root, fmt, va, level);
+
+    if (!table)
+        return -1;
     table[pt_index(fmt, va, level)] = ((pa >> 12) << 10) | flags | PTE_V;
     return 0;
 }

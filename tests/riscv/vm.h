@@ -49,6 +49,9 @@ uint64_t *pt_new_root(const struct pt_fmt *fmt);
 int pt_map(uint64_t *root, const struct pt_fmt *fmt, uint64_t va, uint64_t pa, int level,
            uint64_t flags);
 
+/* The table at `level` (below the root) on va's path, allocating it if missing; NULL if a leaf is in the way. */
+uint64_t *pt_table(uint64_t *root, const struct pt_fmt *fmt, uint64_t va, int level);
+
 /* The leaf PTE that maps va (and its level), or NULL when none is valid. */
 uint64_t *pt_leaf(uint64_t *root, const struct pt_fmt *fmt, uint64_t va, int *level);
 
