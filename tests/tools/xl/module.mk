@@ -2,3 +2,5 @@
 TEST_SRCS += $(sort $(wildcard tests/tools/xl/test_*.c))
 TEST_LIBS += xlutil
 $(B)/obj/tests/tools/xl/%.o: HOST_CFLAGS += -Itools/xl
+# The integration/xl suites (they need build/bin/xen, xl and the guest kernel).
+TEST_SRCS += $(sort $(wildcard tests/integration/xl_*.c))
