@@ -1,4 +1,5 @@
-# tests/tools/xl/module.mk: CUnit suite tools/xl/format (xl's output layouts).
+# tests/tools/xl/module.mk: CUnit suites tools/xl/format (xl's output layouts) and
+# integration/xl/{lifecycle,failures} (tests/integration/xl_*.c).
 TEST_SRCS += $(sort $(wildcard tests/tools/xl/test_*.c))
 TEST_LIBS += xlutil
 $(B)/obj/tests/tools/xl/%.o: HOST_CFLAGS += -Itools/xl
