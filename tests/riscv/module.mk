@@ -15,3 +15,4 @@ $(eval $(call guest-prog,rvtest-hext48,$(RVTEST_RT) $(RVTEST_VM) tests/riscv/hex
 $(eval $(call guest-prog,rvtest-fail,$(RVTEST_RT) tests/riscv/fail.c,tests/riscv/link.ld))
 
 TEST_SRCS += tests/riscv/test_programs.c
+$(eval $(call guest-prog,rvtest-privctl,$(RVTEST_RT) tests/riscv/privctl.c,tests/riscv/link.ld))

@@ -122,6 +122,11 @@ static void test_rvc(void)
     free(run_pass("rvc"));
 }
 
+static void test_privctl(void)
+{
+    free(run_pass("privctl"));
+}
+
 /* 3 guest-page faults for HS, 1 VS-stage page fault for the guest. */
 static void check_hext(const char *name)
 {
@@ -197,5 +202,5 @@ static void test_budget(void)
 UMBRA_SUITE(riscv_programs, "tests/riscv/programs", NULL, NULL,
             UMBRA_TEST(test_modes), UMBRA_TEST(test_sv39), UMBRA_TEST(test_sv48),
             UMBRA_TEST(test_sv48_walks_longer), UMBRA_TEST(test_timer_deterministic),
-            UMBRA_TEST(test_atomics), UMBRA_TEST(test_rvc), UMBRA_TEST(test_hext39), UMBRA_TEST(test_hext48),
+            UMBRA_TEST(test_atomics), UMBRA_TEST(test_rvc), UMBRA_TEST(test_privctl), UMBRA_TEST(test_hext39), UMBRA_TEST(test_hext48),
             UMBRA_TEST(test_cache_configs), UMBRA_TEST(test_failure_reported), UMBRA_TEST(test_budget))
