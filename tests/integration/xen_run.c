@@ -193,5 +193,19 @@ static void test_destroy_running_guest(void)
     xc_interface_close(xch);
 }
 
+/* Leave guests running (one spinning, one paused): SIGTERM in cleanup must still exit 0. */
+static void test_left_running_for_sigterm(void)
+{
+    xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+    uint32_t a, b;
+
+    CU_ASSERT_FATAL(xch != NULL);
+    CU_ASSERT_FATAL(boot_hello(xch, &a, "left", XEN_DOMCTL_CDF_hap) == 0);
+    CU_ASSERT_FATAL(boot_hello(xch, &b, "paused", 0) == 0);
+    CU_ASSERT_EQUAL(xc_domain_pause(xch, b), 0);
+    xc_interface_close(xch);
+}
+
 UMBRA_SUITE(xen_run, "integration/xen/run", suite_init, suite_cleanup,
-            UMBRA_TEST(test_guests_run_and_free), UMBRA_TEST(test_destroy_running_guest))
+            UMBRA_TEST(test_guests_run_and_free), UMBRA_TEST(test_destroy_running_guest),
+            UMBRA_TEST(test_left_running_for_sigterm))

@@ -6,3 +6,4 @@ TEST_SRCS += $(sort $(wildcard tests/xen/common/*.c)) \
              $(sort $(wildcard tests/integration/xen_*.c))
 TEST_LIBS += xenctrl xencommon xenshadow xenmm hart
 TEST_LDLIBS += -lpthread
+$(B)/obj/tests/tools/libs/ctrl/%.o: HOST_CFLAGS += -Itools/libs/ctrl
