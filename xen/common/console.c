@@ -9,6 +9,7 @@
  * are protected by xen_lock (their owner domain's lock).
  */
 #include "umbra/console.h"
+#include "umbra/lock-order.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -30,7 +31,7 @@ struct dom_console {
 
 static char conring_buf[XEN_CONRING_SIZE];
 static struct ring conring = { conring_buf, XEN_CONRING_SIZE, 0, 0 };
-static pthread_mutex_t conring_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct umbra_lock conring_lock = UMBRA_LOCK_INIT("console", LOCK_LEVEL_CONSOLE);
 static bool log_stderr = true;
 
 static void ring_write(struct ring *r, const char *s, size_t len)
@@ -80,11 +81,11 @@ void xen_log(const char *fmt, ...)
         n = sizeof(line) - 2;
     line[n++] = '\n';
     line[n] = '\0';
-    pthread_mutex_lock(&conring_lock);
+    lock_take(&conring_lock);
     ring_write(&conring, line, (size_t)n);
     if (log_stderr)
         fputs(line, stderr);
-    pthread_mutex_unlock(&conring_lock);
+    lock_release(&conring_lock);
 }
 
 size_t xen_conring_read(char *buf, size_t len, int incremental, uint32_t *index, int clear)
@@ -92,7 +93,7 @@ size_t xen_conring_read(char *buf, size_t len, int incremental, uint32_t *index,
     uint64_t off;
     size_t n;
 
-    pthread_mutex_lock(&conring_lock);
+    lock_take(&conring_lock);
     off = conring.tail;
     if (incremental && index) {
         /* index is the low 32 bits of a free-running offset */
@@ -106,15 +107,15 @@ size_t xen_conring_read(char *buf, size_t len, int incremental, uint32_t *index,
         *index = (uint32_t)(off + n);
     if (clear)
         conring.tail = conring.head;
-    pthread_mutex_unlock(&conring_lock);
+    lock_release(&conring_lock);
     return n;
 }
 
 void xen_conring_clear(void)
 {
-    pthread_mutex_lock(&conring_lock);
+    lock_take(&conring_lock);
     conring.tail = conring.head;
-    pthread_mutex_unlock(&conring_lock);
+    lock_release(&conring_lock);
 }
 
 struct dom_console *dom_console_alloc(void)

@@ -18,16 +18,18 @@
  *                                              of xen/common's domain and vCPU fields
  *                                              (sched.h); LOCK_LEVEL_DOMLIST is the same
  *                                              level for a finer-grained list lock
- *   20    domain lock (per dom)    xen/common  a domain's lifecycle state, vCPU array,
- *                                              max_mem/tot_pages accounting
- *   30    evtchn lock (per dom)    xen/common  the domain's event-channel table and ports
+ *   20    domain lock (per dom)    xen/common  reserved: a domain's lifecycle state and
+ *                                              accounting (today under xen_lock)
+ *   30    evtchn lock (per dom)    xen/common  reserved: event-channel tables (today under
+ *                                              xen_lock)
  *   34    grant lock (per dom)     xen/common  the domain's grant table and maptrack
  *   40    paging lock (per dom)    xen/mm      mode-private state: shadow pool, shadow
  *                                              hash, out-of-sync list (d->paging_priv)
  *   50    p2m lock (per dom)       xen/mm      the domain's p2m tables and the counters in
  *                                              struct p2m_domain (p2m.c)
  *   54    sharing lock (global)    xen/mm      the shared-frame hash and its counts
- *   60    scheduler lock (per pCPU)xen/common  run queues, credit accounting, vCPU states
+ *   60    scheduler lock (per pCPU)xen/common  reserved: run queues, credit accounting
+ *                                              (today under xen_lock)
  *   70    heap lock (global)       xen/mm      the buddy free lists, page_info of free
  *                                              frames, owner/type changes, mm_stats
  *   80    shootdown lock (global)  xen/common  vcpu.in_guest, vcpu.flush_pending (flush.h)
@@ -41,7 +43,10 @@
  *    vCPU that is blocked on the p2m lock can still reach the flush point;
  *    the hook may take the shootdown lock (80) and wait, so callers of
  *    p2m_set_entry hold neither the p2m nor the heap lock;
- *  - a waker (event send) may take a scheduler lock under an evtchn lock.
+ *  - a waker (event send) may take a scheduler lock under an evtchn lock;
+ *  - xen_lock is released by a pCPU thread around hart_run(); a shootdown may
+ *    wait holding xen_lock, because a pCPU leaving the guest takes only the
+ *    shootdown lock (80) to flush, never xen_lock (flush.c).
  */
 #ifndef UMBRA_LOCK_ORDER_H
 #define UMBRA_LOCK_ORDER_H
