@@ -16,3 +16,4 @@ $(eval $(call guest-prog,rvtest-fail,$(RVTEST_RT) tests/riscv/fail.c,tests/riscv
 
 TEST_SRCS += tests/riscv/test_programs.c
 $(eval $(call guest-prog,rvtest-privctl,$(RVTEST_RT) tests/riscv/privctl.c,tests/riscv/link.ld))
+$(eval $(call guest-prog,rvtest-hctl,$(RVTEST_RT) $(RVTEST_VM) tests/riscv/hctl.c,tests/riscv/link.ld))

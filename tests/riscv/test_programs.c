@@ -127,6 +127,15 @@ static void test_privctl(void)
     free(run_pass("privctl"));
 }
 
+/* One guest-page fault, taken by M. */
+static void test_hctl(void)
+{
+    char *out = run_pass("hctl");
+
+    CU_ASSERT_EQUAL(stat_of(out, "page_faults"), 1);
+    free(out);
+}
+
 /* 3 guest-page faults for HS, 1 VS-stage page fault for the guest. */
 static void check_hext(const char *name)
 {
@@ -202,5 +211,5 @@ static void test_budget(void)
 UMBRA_SUITE(riscv_programs, "tests/riscv/programs", NULL, NULL,
             UMBRA_TEST(test_modes), UMBRA_TEST(test_sv39), UMBRA_TEST(test_sv48),
             UMBRA_TEST(test_sv48_walks_longer), UMBRA_TEST(test_timer_deterministic),
-            UMBRA_TEST(test_atomics), UMBRA_TEST(test_rvc), UMBRA_TEST(test_privctl), UMBRA_TEST(test_hext39), UMBRA_TEST(test_hext48),
+            UMBRA_TEST(test_atomics), UMBRA_TEST(test_rvc), UMBRA_TEST(test_privctl), UMBRA_TEST(test_hctl), UMBRA_TEST(test_hext39), UMBRA_TEST(test_hext48),
             UMBRA_TEST(test_cache_configs), UMBRA_TEST(test_failure_reported), UMBRA_TEST(test_budget))
