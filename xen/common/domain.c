@@ -169,7 +169,7 @@ static int check_config(domid_t domid, const struct xen_domctl_createdomain *cfg
         return -EINVAL;
     if (cfg->p2m_superpages > 1)
         return -EINVAL;
-    if (cfg->max_mem_kb / 4 > mm_total_frames())
+    if (cfg->max_mem_kb / 4 > MAX_GUEST_PAGES)
         return -EINVAL;
     return 0;
 }

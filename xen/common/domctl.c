@@ -283,7 +283,7 @@ long do_domctl(struct ctl_conn *c, struct xen_domctl *op, struct ctl_tail *t)
     case XEN_DOMCTL_unpausedomain:
         return domain_unpause_by_controller(d);
     case XEN_DOMCTL_max_mem:
-        if (d == dom0 || op->u.max_mem.max_memkb / 4 > mm_total_frames())
+        if (d == dom0 || op->u.max_mem.max_memkb / 4 > MAX_GUEST_PAGES)
             return -EINVAL;
         d->max_pages = op->u.max_mem.max_memkb / 4;
         return 0;

@@ -8,7 +8,8 @@
  * but xen_version, and each refusal is logged to the console ring.
  * Robustness: a datagram that is truncated, oversized (MSG_TRUNC), has a bad
  * magic or a body that does not fit its operation closes that connection,
- * with a log line; the daemon and the other clients carry on.
+ * with a log line; the daemon and the other clients carry on. Answers are
+ * sent without blocking: a client that stops reading them is disconnected.
  * Invariants: requests are handled one at a time under xen_lock; a closing
  * connection drops its foreign references and closes its dom0 ports.
  */
@@ -130,7 +131,9 @@ static int send_reply(struct client *c, int32_t ret, const void *body, size_t le
         cm.h.cmsg_len = CMSG_LEN(sizeof(int));
         memcpy(CMSG_DATA(&cm.h), &fd, sizeof(int));
     }
-    return sendmsg(c->fd, &mh, MSG_NOSIGNAL) < 0 ? -errno : 0;
+    /* Never block the daemon on a client that does not read its answers:
+     * a full socket buffer costs that client its connection. */
+    return sendmsg(c->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 ? -errno : 0;
 }
 
 static const char *op_name(uint32_t op)

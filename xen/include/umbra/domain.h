@@ -102,6 +102,8 @@ void domain_crash(struct domain *d, const char *fmt, ...) __attribute__((format(
 #include "public/domctl.h"
 
 #define MAX_VIRT_CPUS XEN_LEGACY_MAX_VCPUS   /* one vcpu_info in shared_info */
+/* The most RAM a domain may be given: the 41-bit Sv39x4 guest-physical space. */
+#define MAX_GUEST_PAGES (1ULL << (41 - PAGE_SHIFT))
 /* Where the hypervisor maps a domain's shared_info page: the GFN below RAM. */
 #define SHARED_INFO_GFN ((GUEST_RAM_BASE >> PAGE_SHIFT) - 1)
 
