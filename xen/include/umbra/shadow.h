@@ -76,6 +76,15 @@ int shadow_check(struct domain *d);
 void shadow_set_check_after_exit(struct domain *d, bool on);
 
 /*
+ * Use fn (xen/common's synchronous shootdown, flush.h) to flush every vCPU's
+ * TLB when shadow code weakens a mapping; it is called after the paging lock
+ * is dropped. Without it (tests, one pCPU) the shadow code fences each
+ * vCPU's hart directly, which is only safe while none of them is running.
+ */
+void shadow_set_tlb_shootdown(struct domain *d, void (*fn)(struct domain *d, gfn_t gfn,
+                                                           unsigned order));
+
+/*
  * The guest's own view of satp for vCPU vcpu_id (the real vsatp holds the
  * shadow root while the guest runs).
  */

@@ -140,6 +140,7 @@ struct shadow_domain {
 
     uint64_t clock;            /* LRU stamps */
     bool flush_pending;        /* a mapping was weakened: flush every vCPU's VS TLB */
+    void (*shootdown)(struct domain *d, gfn_t gfn, unsigned order); /* or NULL */
     bool check_after_exit;
     uint64_t asid_mask;        /* the hart's implemented vsatp.ASID bits */
     uint64_t ppn_mask;         /* the hart's implemented vsatp.PPN bits */

@@ -14,9 +14,10 @@
  * the domain before any of them re-enters the guest through this path.
  * Weakening requested by the guest (an emulated PTE store) is flushed by the
  * guest's own sfence.vma, as on hardware.
- * Limitation: with several pCPU threads, flushing another running vCPU's
- * hart needs xen/common's shootdown request flag; with one pCPU (the
- * default) the vCPUs are not running while this code runs.
+ * With several pCPU threads only a vCPU's own thread may touch its hart:
+ * xen/common then installs its synchronous shootdown (shadow_set_tlb_shootdown),
+ * which sh_op_end() calls after dropping the paging lock. Without one, the
+ * harts are fenced directly (tests, one pCPU: no vCPU runs meanwhile).
  */
 #include <errno.h>
 
@@ -60,10 +61,15 @@ bool sh_op_running(const struct shadow_domain *sd)
  */
 int sh_op_end(struct shadow_domain *sd, struct vcpu *v, int rc)
 {
-    if (sd->flush_pending) {
+    bool shootdown = false;
+
+    if (sd->flush_pending && sd->shootdown) {
+        shootdown = true;
+        sd->stats.tlb_flushes++;
+    } else if (sd->flush_pending) {
         sh_flush_all_vcpus(sd);
-        sd->flush_pending = false;
     }
+    sd->flush_pending = false;
     sd->stats.hyp_refs += sd->op_refs;
     if (v && v->hart)
         hart_counters_mut(v->hart)->hyp_refs += sd->op_refs;
@@ -73,5 +79,7 @@ int sh_op_end(struct shadow_domain *sd, struct vcpu *v, int rc)
     sd->op_refs = 0;   /* the checker's own reads are not guest work */
     sh_running = NULL;
     lock_release(&sd->lock);
+    if (shootdown)
+        sd->shootdown(sd->d, INVALID_GFN, 0);
     return rc;
 }

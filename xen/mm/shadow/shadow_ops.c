@@ -254,6 +254,12 @@ int shadow_check(struct domain *d)
     return rc;
 }
 
+void shadow_set_tlb_shootdown(struct domain *d, void (*fn)(struct domain *d, gfn_t gfn,
+                                                           unsigned order))
+{
+    sh_dom(d)->shootdown = fn;
+}
+
 void shadow_set_check_after_exit(struct domain *d, bool on)
 {
     sh_dom(d)->check_after_exit = on;
