@@ -7,7 +7,8 @@
  * drops to S with satp set. S then checks, in order:
  *   aliases at every page size; a misaligned megapage faults; demand paging
  *   by the fault handler; write to a read-only page; fetch from a non-X page;
- *   SUM; MXR; hardware A and D updates; sfence.vma after a remap; faults on
+ *   SUM; MXR; hardware A and D updates; sfence.vma after a remap; ASID-tagged
+ *   translations across satp switches; faults on
  *   a non-canonical VA, a W-without-R PTE, a pointer PTE at level 0 and a
  *   PTE with a reserved bit; U-mode code on a U page, and U's access to an
  *   S page faulting. Before that, M reads through S's tables with MPRV.
@@ -45,7 +46,7 @@
 #define SYS_U_DONE   7
 
 static struct pt_fmt fmt;
-static uint64_t *root;
+static uint64_t *root, *root2;
 static volatile uint64_t pf_count[16];
 static volatile uint64_t pf_tval[16];
 static volatile int skip_reg;      /* register to mark when skipping a faulting load */
@@ -237,6 +238,24 @@ static void s_main(void)
     sfence_va(VA_REMAP);
     CHECK(ld64(VA_REMAP) == 0x1017);
 
+    /*
+     * ASIDs: root2 (ASID 2) maps VA_REMAP elsewhere. Both trees were fenced
+     * before use, so switching satp needs no fence: the TLB must tell the
+     * two address spaces apart by ASID.
+     */
+    {
+        uint64_t satp1 = csr_read(satp);
+
+        CHECK(ld64(VA_REMAP) == 0x1017);
+        csr_write(satp, pt_satp(root2, &fmt, 2));
+        CHECK(ld64(VA_REMAP) == 0x1018);
+        csr_write(satp, satp1);
+        CHECK(ld64(VA_REMAP) == 0x1017);
+        csr_write(satp, pt_satp(root2, &fmt, 2));
+        CHECK(ld64(VA_REMAP) == 0x1018);
+        csr_write(satp, satp1);
+    }
+
     /* Malformed translations: each load faults (and is skipped). */
     skip_reg = 10;
     CHECK(probe_load(fmt.levels == 3 ? 1ULL << 38 : 1ULL << 47) == FAULT_MARK);
@@ -266,7 +285,7 @@ int paging_main(int levels)
     root = pt_new_root(&fmt);
 
     sd64(DATA_PA + 0x100, 0xa11a5);
-    for (uint64_t i = 0; i < 0x18; i++)
+    for (uint64_t i = 0; i < 0x19; i++)
         sd64(PAGES_PA + i * PAGE_4K, 0x1000 + i);
     copy_bytes((void *)(PAGES_PA + 0x11000), nx_code, sizeof(nx_code));
     copy_bytes((void *)(PAGES_PA + 0x13000), u_code, (uint64_t)(u_code_end - u_code));
@@ -294,6 +313,10 @@ int paging_main(int levels)
     CHECK(pt_map(root, &fmt, VA_WNR, PAGES_PA + 0x17000, 0, PTE_W | PTE_AD) == 0);
     CHECK(pt_map(root, &fmt, VA_PTR0, PAGES_PA + 0x17000, 0, 0) == 0);
     CHECK(pt_map(root, &fmt, VA_RSVD, PAGES_PA + 0x17000, 0, PTE_R | PTE_W | PTE_AD | (1ULL << 54)) == 0);
+
+    root2 = pt_new_root(&fmt);
+    CHECK(pt_map(root2, &fmt, 0x80000000ULL, 0x80000000ULL, 2, PTE_RWX | PTE_AD | PTE_G) == 0);
+    CHECK(pt_map(root2, &fmt, VA_REMAP, PAGES_PA + 0x18000, 0, PTE_R | PTE_W | PTE_AD) == 0);
 
     rt_s_hook = s_hook;
     csr_write(medeleg, (1 << CAUSE_FETCH_PAGE_FAULT) | (1 << CAUSE_LOAD_PAGE_FAULT) |
