@@ -20,7 +20,8 @@
  * fault delegated by hedeleg to the guest's own handler; a guest-page fault
  * on the implicit read of a VS-stage PTE (htval = the PTE's GPA >> 2); a
  * virtual-instruction exception for an H CSR; an ecall to HS. HS then
- * checks the totals and reads guest memory with HLV.D.
+ * checks the totals and reads guest memory with HLV.D, under this guest's
+ * VMID and under a second G-stage with another VMID.
  *
  * QEMU 7.2 (spike machine) passes all of it except two checks where it
  * departs from the spec: it reads vsip.SSIP as 0 while hvip.VSSIP is set
@@ -57,9 +58,10 @@
 static uint64_t gdata[512] __attribute__((aligned(4096)));
 static uint64_t gro[512] __attribute__((aligned(4096)));
 static uint64_t gfault[512] __attribute__((aligned(4096)));
+static uint64_t gdata_vmid2[512] __attribute__((aligned(4096)));
 
 static struct pt_fmt g_fmt = { 3, 1 }, vs_fmt = { 3, 0 };
-static uint64_t *g_root, *vs_root, *vs_hidden_l1;
+static uint64_t *g_root, *g_root2, *vs_root, *vs_hidden_l1;
 static volatile uint64_t identity_word = 0x1dULL;
 
 /* What HS and the guest saw. */
@@ -219,6 +221,21 @@ static int hs_hook(struct trapframe *tf, uint64_t cause)
         CHECK(v == MAGIC1);
         __asm__ volatile(".insn r 0x73, 0x4, 0x36, %0, %1, x0" : "=r"(v) : "r"(VA_GRO) : "memory");
         CHECK(v == MAGIC3 + 1);
+        /*
+         * VMIDs: g_root2 (VMID 2, fenced before first use) backs GPA_GDATA with
+         * another frame. Switching hgatp needs no fence; the TLB must tell the
+         * two guests apart by VMID.
+         */
+        {
+            uint64_t hgatp1 = csr_read(hgatp);
+
+            csr_write(hgatp, pt_satp(g_root2, &g_fmt, 2));
+            __asm__ volatile(".insn r 0x73, 0x4, 0x36, %0, %1, x0" : "=r"(v) : "r"(VA_GDATA) : "memory");
+            CHECK(v == ~MAGIC1);
+            csr_write(hgatp, hgatp1);
+            __asm__ volatile(".insn r 0x73, 0x4, 0x36, %0, %1, x0" : "=r"(v) : "r"(VA_GDATA) : "memory");
+            CHECK(v == MAGIC1);
+        }
         rt_sys_exit(0);
     }
     return 0;
@@ -265,6 +282,10 @@ int hext_main(int levels)
     CHECK(pt_map(g_root, &g_fmt, GPA_WIDE, 0x80000000ULL, 2, PTE_U | PTE_R | PTE_W | PTE_AD) == 0);
     CHECK(pt_map(g_root, &g_fmt, GPA_GDATA, (uint64_t)gdata, 0, PTE_U | PTE_R | PTE_W) == 0);
     CHECK(pt_map(g_root, &g_fmt, GPA_GRO, (uint64_t)gro, 0, PTE_U | PTE_R | PTE_A) == 0);
+    gdata_vmid2[0] = ~MAGIC1;
+    g_root2 = pt_new_root(&g_fmt);
+    CHECK(pt_map(g_root2, &g_fmt, 0x80000000ULL, 0x80000000ULL, 2, PTE_U | PTE_RWX | PTE_AD) == 0);
+    CHECK(pt_map(g_root2, &g_fmt, GPA_GDATA, (uint64_t)gdata_vmid2, 0, PTE_U | PTE_R | PTE_W | PTE_AD) == 0);
 
     /* VS-stage (its tables sit in RAM, where GPA = PA). */
     vs_root = pt_new_root(&vs_fmt);
