@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "public/xen.h"
@@ -478,6 +479,109 @@ static void test_pod_race(void)
     teardown_all_free(p2m);
 }
 
+/*
+ * Random map/unmap/remap/PoD operations at 4 KiB and 2 MiB over an 8 MiB
+ * window, checked against a flat model after every step and audited.
+ */
+#define WIN_FRAMES 2048
+struct model_entry {
+    p2m_type_t t;
+    uint64_t mfn;
+};
+
+static void check_model(struct p2m_domain *p2m, const struct model_entry *model, unsigned *bad)
+{
+    for (unsigned i = 0; i < WIN_FRAMES; i++) {
+        p2m_type_t t;
+        mfn_t m = p2m_get_entry(p2m, _gfn(RAM_GFN + i), &t, NULL);
+
+        if (t != model[i].t || (p2m_is_readable(t) && mfn_x(m) != model[i].mfn) ||
+            (!p2m_is_readable(t) && mfn_valid_value(m)))
+            (*bad)++;
+    }
+}
+
+static void run_random_model(bool superpages, unsigned seed)
+{
+    static struct model_entry model[WIN_FRAMES];
+    struct p2m_domain *p2m = setup(PT_SV39X4, superpages);
+    mfn_t big[4], small[32];
+    unsigned bad = 0;
+
+    memset(model, 0, sizeof(model));
+    for (unsigned i = 0; i < 4; i++)
+        big[i] = alloc_frames(9, DOM, PGT_guest_ram);
+    for (unsigned i = 0; i < 32; i++)
+        small[i] = alloc_frames(0, DOM, PGT_guest_ram);
+    for (unsigned step = 0; step < 3000; step++) {
+        unsigned op = rand_r(&seed) % 6, g = rand_r(&seed) % WIN_FRAMES;
+        unsigned g2 = g & ~511U;
+        p2m_type_t t = rand_r(&seed) & 1 ? p2m_ram_rw : p2m_ram_ro;
+
+        switch (op) {
+        case 0: case 1: {           /* map 4 KiB */
+            mfn_t m = small[rand_r(&seed) % 32];
+            CU_ASSERT_EQUAL(p2m_set_entry(p2m, _gfn(RAM_GFN + g), m, 0, t), 0);
+            model[g] = (struct model_entry){ t, mfn_x(m) };
+            break;
+        }
+        case 2: {                   /* map 2 MiB */
+            mfn_t m = big[rand_r(&seed) % 4];
+            CU_ASSERT_EQUAL(p2m_set_entry(p2m, _gfn(RAM_GFN + g2), m, 9, t), 0);
+            for (unsigned i = 0; i < 512; i++)
+                model[g2 + i] = (struct model_entry){ t, mfn_x(m) + i };
+            break;
+        }
+        case 3:                     /* unmap 4 KiB */
+            CU_ASSERT_EQUAL(p2m_set_entry(p2m, _gfn(RAM_GFN + g), INVALID_MFN, 0, p2m_invalid), 0);
+            model[g] = (struct model_entry){ p2m_invalid, 0 };
+            break;
+        case 4:                     /* unmap 2 MiB */
+            CU_ASSERT_EQUAL(p2m_set_entry(p2m, _gfn(RAM_GFN + g2), INVALID_MFN, 9, p2m_invalid), 0);
+            for (unsigned i = 0; i < 512; i++)
+                model[g2 + i] = (struct model_entry){ p2m_invalid, 0 };
+            break;
+        default:                    /* PoD 4 KiB or 2 MiB */
+            if (rand_r(&seed) & 1) {
+                CU_ASSERT_EQUAL(p2m_set_entry(p2m, _gfn(RAM_GFN + g), INVALID_MFN, 0,
+                                              p2m_populate_on_demand), 0);
+                model[g] = (struct model_entry){ p2m_populate_on_demand, 0 };
+            } else {
+                CU_ASSERT_EQUAL(p2m_set_entry(p2m, _gfn(RAM_GFN + g2), INVALID_MFN, 9,
+                                              p2m_populate_on_demand), 0);
+                for (unsigned i = 0; i < 512; i++)
+                    model[g2 + i] = (struct model_entry){ p2m_populate_on_demand, 0 };
+            }
+            break;
+        }
+        if (step % 100 == 0) {
+            check_model(p2m, model, &bad);
+            CU_ASSERT_EQUAL(p2m_audit(p2m), 0);
+        }
+    }
+    check_model(p2m, model, &bad);
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(p2m_audit(p2m), 0);
+    /* Unmapping everything frees every table but the root. */
+    for (unsigned i = 0; i < WIN_FRAMES; i += 512)
+        CU_ASSERT_EQUAL(p2m_set_entry(p2m, _gfn(RAM_GFN + i), INVALID_MFN, 9, p2m_invalid), 0);
+    CU_ASSERT_EQUAL(p2m->nr_table_frames, 4);
+    CU_ASSERT_EQUAL(p2m->nr_entries, 0);
+    CU_ASSERT_EQUAL(p2m->pod_entries, 0);
+    for (unsigned i = 0; i < 4; i++)
+        free_frames(big[i], 9);
+    for (unsigned i = 0; i < 32; i++)
+        free_frames(small[i], 0);
+    teardown_all_free(p2m);
+}
+
+static void test_random_against_model(void)
+{
+    run_random_model(true, 1);
+    run_random_model(false, 2);
+    run_random_model(true, 3);
+}
+
 UMBRA_SUITE(mm_p2m, "xen/mm/p2m", suite_init, suite_fini,
             UMBRA_TEST(test_init_hgatp),
             UMBRA_TEST(test_map_lookup_unmap),
@@ -490,4 +594,5 @@ UMBRA_SUITE(mm_p2m, "xen/mm/p2m", suite_init, suite_fini,
             UMBRA_TEST(test_teardown_cycles),
             UMBRA_TEST(test_sv48x4),
             UMBRA_TEST(test_pod_populate_translate),
-            UMBRA_TEST(test_pod_race))
+            UMBRA_TEST(test_pod_race),
+            UMBRA_TEST(test_random_against_model))
