@@ -23,10 +23,12 @@
  * checks the totals and reads guest memory with HLV.D, under this guest's
  * VMID and under a second G-stage with another VMID.
  *
- * QEMU 7.2 (spike machine) passes all of it except two checks where it
+ * QEMU 7.2 (spike machine) passes all of it except three checks where it
  * departs from the spec: it reads vsip.SSIP as 0 while hvip.VSSIP is set
- * and delegated (yet delivers the interrupt), and it treats the top GPA
- * bit of Sv39x4 (40) and Sv48x4 (49) as a sign bit, so the wide GPA faults.
+ * and delegated (yet delivers the interrupt); it treats the top GPA bit of
+ * Sv39x4 (40) and Sv48x4 (49) as a sign bit, so the wide GPA faults; and
+ * its TLB is not tagged by VMID, so after an hgatp switch without a fence
+ * HLV still sees the previous guest's frame.
  */
 #include "hext.h"
 
