@@ -1,9 +1,10 @@
 /*
  * rvsim.c: the bare-metal runner. Loads a riscv64 ELF into machine memory
  * (RAM at 0x80000000), starts the hart in M-mode at the entry point and runs
- * until the program writes `tohost` (HTIF: 1 = pass, other odd values fail
- * with code value >> 1; even values are device commands: console putchar,
- * and the syscall proxy's write/exit) or until the budget runs out. Prints
+ * until the program writes `tohost` (HTIF, device 0 command 0: 1 = pass,
+ * other odd values fail with code value >> 1, even values point to a
+ * syscall-proxy block (write/exit); device 1 command 1 prints a character)
+ * or until the budget runs out. Prints
  * the counters on stderr when it stops.
  *
  * Exit status: 0 pass; the HTIF code (>> 1, at most 255) on failure; 124 when
@@ -243,7 +244,7 @@ int main(int argc, char **argv)
         }
         k = hart_run(h, left, &ex);
         if (k == HART_EXIT_TOHOST) {
-            if (ex.tohost & 1) {
+            if ((ex.tohost >> 48) == 0 && (ex.tohost & 1)) {   /* device 0, cmd 0: exit */
                 status = ex.tohost == 1 ? 0 : (int)((ex.tohost >> 1) > 255 ? 255 : ex.tohost >> 1);
                 if (status)
                     fprintf(stderr, "rvsim: FAIL: tohost = %" PRIu64 " (test %" PRIu64 ")\n",
