@@ -8,9 +8,10 @@
  *    or when the budget runs out;
  *  - the hypervisor (xen/): the host C code plays HS-mode. With
  *    hart.exit_on_hs_trap set, any trap or interrupt that targets HS-mode (or
- *    M-mode) updates the CSRs exactly as hardware would (scause, stval, sepc,
- *    htval, htinst, hstatus.SPV/SPVP/GVA, sstatus.SPP...) and then, instead of
- *    jumping to stvec, hart_run() returns an exit record. The host handles
+ *    M-mode: routed to HS as if M firmware delegated everything) updates the
+ *    HS CSRs exactly as hardware would (scause, stval, sepc, htval, htinst,
+ *    hstatus.SPV/SPVP/GVA, sstatus.SPP...) and then, instead of jumping to
+ *    stvec, hart_run() returns an exit record. The host handles
  *    it and resumes with hart_sret() + hart_run(), as if it had executed sret.
  *    Traps delegated through hedeleg/hideleg go to the VS handler with no exit.
  *
@@ -108,7 +109,9 @@ void hart_set_tohost(struct hart *h, uint64_t tohost_addr);
 
 /*
  * Run at most `budget` instructions. Returns the exit kind and fills *ex.
- * Never returns with a half-executed instruction.
+ * Never returns with a half-executed instruction. An exception handled
+ * inside the hart (no exit) retires nothing but uses one unit of the budget,
+ * so a program that traps forever still returns HART_EXIT_BUDGET.
  */
 enum hart_exit_kind hart_run(struct hart *h, uint64_t budget, struct hart_exit *ex);
 
