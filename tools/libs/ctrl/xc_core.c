@@ -75,6 +75,19 @@ int xc_interface_close(xc_interface *xch)
     return 0;
 }
 
+/*
+ * The answer buffer: one per thread, kept for the thread's life (a handle is
+ * used by one thread at a time), so a call costs no allocation.
+ */
+static _Thread_local unsigned char *answer_buf;
+
+static unsigned char *answer_buffer(void)
+{
+    if (!answer_buf)
+        answer_buf = malloc(PRIVCMD_MAX_MSG);
+    return answer_buf;
+}
+
 long xc_call(int sock, uint32_t op, uint32_t cmd, void *body, size_t len, size_t body_out,
              void *tail, size_t tail_cap, size_t *tail_len, int *fd)
 {
@@ -100,7 +113,7 @@ long xc_call(int sock, uint32_t op, uint32_t cmd, void *body, size_t len, size_t
     }
     if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
         return -1;
-    ans = malloc(PRIVCMD_MAX_MSG);
+    ans = answer_buffer();
     if (!ans)
         return -1;
     riov[0] = (struct iovec){ &rsp, sizeof(rsp) };
@@ -146,7 +159,6 @@ long xc_call(int sock, uint32_t op, uint32_t cmd, void *body, size_t len, size_t
 out:
     if (rfd >= 0)
         close(rfd);
-    free(ans);
     return ret;
 }
 

@@ -62,7 +62,8 @@ static long scripted(struct privcmd_rsp rsp, const void *body, size_t blen, uint
     CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) == 0);
     p.fd = sv[1];
     p.rsp = rsp;
-    memcpy(p.body, body, blen);
+    if (blen)
+        memcpy(p.body, body, blen);
     p.body_len = blen;
     pthread_create(&t, NULL, peer_main, &p);
     rc = xc_call(sv[0], 17, 0, io, sizeof(*io), sizeof(*io), NULL, 0, NULL, NULL);
