@@ -69,11 +69,18 @@ static void test_console_detach(void)
     used = read_for(fd, buf, sizeof(buf), 0, 1500);
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "Umbra PV kernel"));
     CU_ASSERT_EQUAL(write(fd, "\x1d", 1), 1);
-    for (int i = 0; i < 100 && waitpid(pid, &st, WNOHANG) == 0; i++) {
+    for (int i = 0; i < 300 && waitpid(pid, &st, WNOHANG) == 0; i++) {
         read_for(fd, buf, sizeof(buf), used, 50);
         st = -1;
     }
     if (st == -1) {
+        char cmd[128], *ps = NULL;
+
+        snprintf(cmd, sizeof(cmd), "cat /proc/%d/wchan; echo; ps -o pid,stat,args --ppid %d -p %d",
+                 (int)pid, (int)pid, (int)pid);
+        ut_run(cmd, &ps);
+        fprintf(stderr, "\n  console still running:\n%s\n  output: %s\n", ps, buf);
+        free(ps);
         kill(pid, SIGKILL);
         waitpid(pid, &st, 0);
         CU_FAIL("xl console did not detach on Ctrl+]");
