@@ -39,6 +39,12 @@ static inline struct page_info *table_page(mfn_t table)
     return mfn_to_page(table);
 }
 
+/* Has p2m_init succeeded (and p2m_teardown not yet run)? A zeroed p2m is not ready. */
+static inline bool p2m_ready(const struct p2m_domain *p2m)
+{
+    return p2m->fmt != NULL && mfn_valid(p2m->root);
+}
+
 static inline domid_t p2m_owner(const struct p2m_domain *p2m)
 {
     return p2m->domain->domain_id;

@@ -290,7 +290,8 @@ int p2m_set_entry(struct p2m_domain *p2m, gfn_t gfn, mfn_t mfn, unsigned order, 
     bool split = order == 9 && !p2m->superpages;
     int rc = 0;
 
-    if ((order != 0 && order != 9) || (unsigned)t >= p2m_nr_types || !type_supported(t))
+    if (!p2m_ready(p2m) || (order != 0 && order != 9) || (unsigned)t >= p2m_nr_types ||
+        !type_supported(t))
         return -EINVAL;
     if (gfn_x(gfn) & ((1ULL << order) - 1) || gpa >> p2m->fmt->va_bits)
         return -EINVAL;
@@ -351,15 +352,12 @@ uint64_t p2m_lookup_locked(struct p2m_domain *p2m, uint64_t gpa, unsigned *level
 mfn_t p2m_get_entry_counted(struct p2m_domain *p2m, gfn_t gfn, p2m_type_t *t,
                             unsigned *order, uint64_t *refs)
 {
-    const struct pt_format *f = p2m->fmt;
     uint64_t gpa = gfn_to_gaddr(gfn), pte = 0;
     mfn_t mfn = INVALID_MFN;
-    unsigned level = f->levels - 1;
+    unsigned level = 0;
 
-    if (gpa >> f->va_bits || !mfn_valid_value(p2m->root)) {
-        pte = 0;
+    if (!p2m_ready(p2m) || gpa >> p2m->fmt->va_bits)
         goto out;
-    }
     lock_take(&p2m->lock);
     pte = p2m_lookup_locked(p2m, gpa, &level, refs);
     lock_release(&p2m->lock);
@@ -411,14 +409,13 @@ static void free_subtree(uint64_t pte, unsigned level)
 void p2m_teardown(struct p2m_domain *p2m)
 {
     const struct pt_format *f = p2m->fmt;
-    const unsigned top = f ? f->levels - 1 : 0;
     const uint64_t *root;
 
-    if (!mfn_valid_value(p2m->root) || !f)
+    if (!p2m_ready(p2m))
         return;
     root = mfn_to_virt(p2m->root);
     for (unsigned i = 0; i < (1U << f->root_index_bits); i++)
-        free_subtree(root[i], top);
+        free_subtree(root[i], f->levels - 1);
     table_page(p2m->root)->aux = 0;
     free_frames(p2m->root, P2M_ROOT_ORDER);
     lock_destroy(&p2m->lock);

@@ -30,6 +30,8 @@ int p2m_pod_populate(struct p2m_domain *p2m, gfn_t gfn)
     mfn_t mfn = INVALID_MFN;
     int rc;
 
+    if (!p2m_ready(p2m))
+        return -EINVAL;
     /* Lookup, allocation and update under one hold of the lock, so two
      * vCPUs faulting on the same gfn populate it once. */
     lock_take(&p2m->lock);

@@ -31,16 +31,15 @@ static int visit(uint64_t pte, unsigned level, uint64_t gfn, p2m_visit_fn fn, vo
 int p2m_for_each(struct p2m_domain *p2m, p2m_visit_fn fn, void *arg)
 {
     const struct pt_format *f = p2m->fmt;
-    const unsigned top = f->levels - 1;
     const uint64_t *root;
     int rc = 0;
 
-    if (!mfn_valid_value(p2m->root))
+    if (!p2m_ready(p2m))
         return 0;
     lock_take(&p2m->lock);
     root = mfn_to_virt(p2m->root);
     for (unsigned i = 0; i < (1U << f->root_index_bits) && rc == 0; i++)
-        rc = visit(root[i], top, i * entries_at(top), fn, arg);
+        rc = visit(root[i], f->levels - 1, i * entries_at(f->levels - 1), fn, arg);
     lock_release(&p2m->lock);
     return rc;
 }
@@ -75,11 +74,14 @@ static int audit_subtree(const struct p2m_domain *p2m, uint64_t pte, unsigned le
 int p2m_audit(struct p2m_domain *p2m)
 {
     const struct pt_format *f = p2m->fmt;
-    const unsigned top = f->levels - 1;
+    unsigned top;
     const uint64_t *root;
     uint64_t tables = 1ULL << P2M_ROOT_ORDER, present = 0, pod = 0;
     int rc = 0;
 
+    if (!p2m_ready(p2m))
+        return 0;
+    top = f->levels - 1;
     lock_take(&p2m->lock);
     root = mfn_to_virt(p2m->root);
     for (unsigned i = 0; i < (1U << f->root_index_bits) && rc == 0; i++) {

@@ -102,6 +102,16 @@ static void test_init_hgatp(void)
     CU_ASSERT_EQUAL(h & HGATP_PPN_MASK, mfn_x(p2m->root));
     teardown_all_free(p2m);
     CU_ASSERT_EQUAL(p2m_init(&dom.p2m, &dom, PT_SV39, true), -EINVAL);
+    /* A torn-down (or never initialised) p2m answers without touching memory. */
+    CU_ASSERT(!mfn_valid_value(p2m_get_entry(p2m, _gfn(RAM_GFN), NULL, NULL)));
+    CU_ASSERT_EQUAL(p2m_set_entry(p2m, _gfn(RAM_GFN), INVALID_MFN, 0, p2m_invalid), -EINVAL);
+    CU_ASSERT_EQUAL(p2m_pod_populate(p2m, _gfn(RAM_GFN)), -EINVAL);
+    CU_ASSERT_EQUAL(p2m_for_each(p2m, NULL, NULL), 0);
+    {
+        struct p2m_domain zero = { 0 };
+        CU_ASSERT(!mfn_valid_value(p2m_get_entry(&zero, _gfn(RAM_GFN), NULL, NULL)));
+        p2m_teardown(&zero);
+    }
     p2m_teardown(p2m);                                   /* idempotent */
 }
 
