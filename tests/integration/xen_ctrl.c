@@ -218,6 +218,28 @@ static void test_evtchn_dom0(void)
     xc_interface_close(xch);
 }
 
+/* VIRQ_DOM_EXC reaches dom0 processes when a domain shuts down or goes away. */
+static void test_dom_exc_virq(void)
+{
+    xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+    xenevtchn_handle *xe = xenevtchn_open(NULL, 0);
+    evtchn_port_or_error_t port;
+    uint32_t domid;
+
+    CU_ASSERT_FATAL(xch != NULL && xe != NULL);
+    port = xenevtchn_bind_virq(xe, VIRQ_DOM_EXC);
+    CU_ASSERT_FATAL(port != (evtchn_port_or_error_t)-1);
+    CU_ASSERT_EQUAL(xenevtchn_bind_virq(xe, VIRQ_TIMER), (evtchn_port_or_error_t)-1);
+    CU_ASSERT_FATAL(make_domain(xch, &domid, 1024) == 0);
+    CU_ASSERT_EQUAL(xenevtchn_pending(xe), (evtchn_port_or_error_t)-1);
+    CU_ASSERT_EQUAL(xc_domain_shutdown(xch, domid, SHUTDOWN_poweroff), 0);
+    CU_ASSERT_EQUAL(xenevtchn_pending(xe), port);
+    CU_ASSERT_EQUAL(xc_domain_destroy(xch, domid), 0);
+    CU_ASSERT_EQUAL(xenevtchn_pending(xe), port);
+    xenevtchn_close(xe);
+    xc_interface_close(xch);
+}
+
 static void test_dmesg(void)
 {
     xc_interface *xch = xc_interface_open(NULL, NULL, 0);
@@ -310,5 +332,6 @@ static void test_unprivileged_eperm(void)
 UMBRA_SUITE(xen_ctrl, "integration/xen/ctrl", suite_init, suite_cleanup,
             UMBRA_TEST(test_socket_mode), UMBRA_TEST(test_dom0_and_physinfo),
             UMBRA_TEST(test_create_populate_destroy), UMBRA_TEST(test_pause_shutdown_sched),
-            UMBRA_TEST(test_foreign_map), UMBRA_TEST(test_evtchn_dom0), UMBRA_TEST(test_dmesg),
+            UMBRA_TEST(test_foreign_map), UMBRA_TEST(test_evtchn_dom0), UMBRA_TEST(test_dom_exc_virq),
+            UMBRA_TEST(test_dmesg),
             UMBRA_TEST(test_malformed), UMBRA_TEST(test_unprivileged_eperm))

@@ -146,6 +146,8 @@ int xenevtchn_notify(xenevtchn_handle *xce, evtchn_port_t port);
 evtchn_port_or_error_t xenevtchn_bind_interdomain(xenevtchn_handle *xce, uint32_t domid, evtchn_port_t remote_port);
 evtchn_port_or_error_t xenevtchn_bind_unbound_port(xenevtchn_handle *xce, uint32_t domid);
 int xenevtchn_unbind(xenevtchn_handle *xce, evtchn_port_t port);
+/* Bind a global VIRQ (VIRQ_DOM_EXC: a domain shut down, crashed or was destroyed). */
+evtchn_port_or_error_t xenevtchn_bind_virq(xenevtchn_handle *xce, unsigned int virq);
 evtchn_port_or_error_t xenevtchn_pending(xenevtchn_handle *xce);  /* next pending port, or -1 */
 int xenevtchn_unmask(xenevtchn_handle *xce, evtchn_port_t port);
 /* Allocate an unbound port in domid for remote_domid (EVTCHNOP_alloc_unbound on its behalf). */

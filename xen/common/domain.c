@@ -381,6 +381,7 @@ int domain_destroy(struct domain *d)
     xen_log("Domain %u (%s) destroyed: %llu frames returned", d->domain_id, d->name,
             (unsigned long long)(after.free_frames - before.free_frames));
     domain_free(d);
+    evtchn_send_dom0_virq(VIRQ_DOM_EXC);   /* xenstored's cue for @releaseDomain */
     return 0;
 }
 

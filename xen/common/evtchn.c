@@ -203,6 +203,20 @@ int evtchn_bind_virq(struct domain *d, struct evtchn_bind_virq *b)
     return 0;
 }
 
+int evtchn_bind_dom0_virq(uint32_t virq)
+{
+    int port;
+
+    if (virq != VIRQ_DOM_EXC)
+        return -EINVAL;   /* the one global VIRQ the hypervisor raises */
+    port = get_free_port(dom0);
+    if (port < 0)
+        return port;
+    dom0->evtchn[port].state = EVTCHNSTAT_virq;
+    dom0->evtchn[port].virq = virq;
+    return port;
+}
+
 int evtchn_bind_ipi(struct domain *d, struct evtchn_bind_ipi *b)
 {
     int port;

@@ -100,6 +100,7 @@ static long dom0_evtchn_op(struct ctl_conn *c, uint32_t cmd, void *body, size_t 
 {
     static const size_t sizes[] = {
         [EVTCHNOP_bind_interdomain] = sizeof(struct evtchn_bind_interdomain),
+        [EVTCHNOP_bind_virq] = sizeof(struct evtchn_bind_virq),
         [EVTCHNOP_close] = sizeof(struct evtchn_close),
         [EVTCHNOP_send] = sizeof(struct evtchn_send),
         [EVTCHNOP_status] = sizeof(struct evtchn_status),
@@ -132,6 +133,15 @@ static long dom0_evtchn_op(struct ctl_conn *c, uint32_t cmd, void *body, size_t 
 
         rc = evtchn_bind_interdomain(dom0, b);
         return rc ? rc : dom0_port_attach(c, b->local_port, t);
+    }
+    case EVTCHNOP_bind_virq: {
+        struct evtchn_bind_virq *b = body;
+        int p = evtchn_bind_dom0_virq(b->virq);
+
+        if (p < 0)
+            return p;
+        b->port = (evtchn_port_t)p;
+        return dom0_port_attach(c, b->port, t);
     }
     case EVTCHNOP_status:
         return evtchn_status(dom0, body);

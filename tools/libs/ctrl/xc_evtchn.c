@@ -127,6 +127,16 @@ evtchn_port_or_error_t xenevtchn_bind_unbound_port(xenevtchn_handle *x, uint32_t
     return track(x, a.port, fd);
 }
 
+evtchn_port_or_error_t xenevtchn_bind_virq(xenevtchn_handle *x, unsigned int virq)
+{
+    struct evtchn_bind_virq b = { virq, 0, 0 };
+    int fd;
+
+    if (evtchn_call(x->sock, EVTCHNOP_bind_virq, &b, sizeof(b), &fd) < 0)
+        return (evtchn_port_or_error_t)-1;
+    return track(x, b.port, fd);
+}
+
 static struct bound_port *find(xenevtchn_handle *x, evtchn_port_t port)
 {
     for (size_t i = 0; i < x->nr; i++)

@@ -45,6 +45,8 @@ int evtchn_close(struct domain *d, evtchn_port_t port);
 int evtchn_send(struct domain *d, evtchn_port_t port);
 int evtchn_status(struct domain *d, struct evtchn_status *s);
 int evtchn_unmask(struct domain *d, evtchn_port_t port);
+/* Bind a global VIRQ (VIRQ_DOM_EXC) to a new dom0 port. Returns the port or -errno. */
+int evtchn_bind_dom0_virq(uint32_t virq);
 /* Hand a dom0 port to a privcmd connection with its eventfd (taken over). */
 int evtchn_dom0_attach(evtchn_port_t port, void *owner, int efd);
 /* Is the port a valid dom0 port owned by owner? */
