@@ -128,10 +128,15 @@ static int sh_set_guest_ad(struct shadow_domain *sd, struct sh_gwalk *gw, unsign
     return 1;
 }
 
-/* The access kinds the shadow leaf for va allows now (to catch a fill that failed). */
+/*
+ * Does the shadow leaf for va allow the access now, with the hart's rules?
+ * Catches a fill that cannot help (the physical-mode shadow used from
+ * VU-mode), which would otherwise fault forever.
+ */
 static bool sh_leaf_resolves(struct shadow_domain *sd, struct sh_vcpu *sv, uint64_t va,
-                             unsigned access, bool mxr)
+                             const struct sh_access *acc)
 {
+    unsigned access = acc->access;
     const struct sh_top *top = &sd->tops[sv->top];
     const struct pt_format *f = pt_format_get(top->levels == 4 ? PT_SV48 : PT_SV39);
     uint64_t e = 0;
@@ -146,11 +151,13 @@ static bool sh_leaf_resolves(struct shadow_domain *sd, struct sh_vcpu *sv, uint6
     }
     if (!(e & PTE_V))
         return false;
+    if ((e & PTE_U) ? (!acc->user && ((access & PG_ACCESS_EXEC) || !acc->sum)) : acc->user)
+        return false;
     if (access & PG_ACCESS_EXEC)
         return e & PTE_X;
     if (access & PG_ACCESS_WRITE)
         return e & PTE_W;
-    return (e & PTE_R) || (mxr && (e & PTE_X));
+    return (e & PTE_R) || (acc->mxr && (e & PTE_X));
 }
 
 static int sh_fault(struct shadow_domain *sd, struct vcpu *v, const struct hart_exit *ex)
@@ -208,9 +215,8 @@ static int sh_fault(struct shadow_domain *sd, struct vcpu *v, const struct hart_
     if ((rc = sh_fill(sd, sv, va, &gw)))
         return rc;
     hart_hfence_vvma(v->hart, va, ~0ULL);
-    if (!sh_leaf_resolves(sd, sv, va, acc.access, acc.mxr))
-        panic("shadow_handle_fault: d%u va %#llx access %u not resolved by the fill",
-              sd->d->domain_id, (unsigned long long)va, acc.access);
+    if (!sh_leaf_resolves(sd, sv, va, &acc))
+        return -EOPNOTSUPP;   /* e.g. VU-mode with the guest MMU off */
     return 0;
 }
 

@@ -165,6 +165,73 @@ static void test_physical_mode_outside_ram(void)
     free(a);
 }
 
+/*
+ * The p2m changes under a running shadow guest (ballooning): a data frame and
+ * then a leaf-table frame leave the p2m. Every shadow mapping of them goes,
+ * the table is unshadowed, the checker stays silent, and the guest's next
+ * accesses fault in the guest instead of reaching the old frames.
+ */
+static void test_p2m_change_drops_mappings(void)
+{
+    struct sh_vm *a = calloc(1, sizeof(*a));
+    uint64_t root = TABLES_GPA, l1 = TABLES_GPA + 0x1000, l0 = TABLES_GPA + 0x2000;
+    uint64_t ident = TABLES_GPA + 0x3000, data = 0x80300000ULL, entry = 0, satp;
+    uint64_t ram_lo = VM_RAM_GPA >> PAGE_SHIFT;
+    struct script s = { .n = 0 };
+    mfn_t gone[2];
+    char path[512];
+    size_t first;
+
+    CU_ASSERT_FATAL(a != NULL);
+    CU_ASSERT_FATAL(vm_create(a, 33, &shadow_ops, A_FRAMES) == 0);
+    CU_ASSERT_FATAL(vm_load_elf(a, vm_guest_path(path, sizeof(path), "shadow-ptedit"), &entry) == 0);
+    vm_write64(a, ident, pte_make(ram_lo, PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D | PTE_G));
+    vm_write64(a, ident + 8, pte_make(ram_lo + 512, PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D | PTE_G));
+    vm_write64(a, root + 8, pte_make(l1 >> PAGE_SHIFT, PTE_V));
+    vm_write64(a, root + 16, pte_make(ident >> PAGE_SHIFT, PTE_V));
+    vm_write64(a, l1, pte_make(l0 >> PAGE_SHIFT, PTE_V));
+    vm_write64(a, l0, pte_make(data >> PAGE_SHIFT, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D));
+    vm_write64(a, l0 + 8, pte_make(l0 >> PAGE_SHIFT, PTE_V | PTE_R | PTE_A));
+    vm_write64(a, data + 8, 0xDA7A);
+    satp = ((uint64_t)SATP_MODE_SV39 << SATP_MODE_SHIFT) | (root >> PAGE_SHIFT);
+    op(&s, PT_OP_SATP, satp, 0);
+    op(&s, PT_OP_LOAD, WIN_VA + 8, 0);
+    op(&s, PT_OP_STORE, WIN_VA + 16, 7);
+    op(&s, PT_OP_LOAD, WIN_VA + 0x1000, 0);
+    op(&s, PT_OP_END, 0, 0);
+    install_script(a, &s);
+    CU_ASSERT_EQUAL_FATAL(vm_run(a, entry, SCRIPT_GPA, 10000), 0);
+    CU_ASSERT_EQUAL_FATAL(a->nr_log, 2);
+    CU_ASSERT_EQUAL(a->log[0].a, 0xDA7A);
+    CU_ASSERT_EQUAL(a->log[1].a, vm_read64(a, l0));
+
+    gone[0] = a->ram[(data >> PAGE_SHIFT) - ram_lo];
+    gone[1] = a->ram[(l0 >> PAGE_SHIFT) - ram_lo];
+    CU_ASSERT_TRUE(shadow_maps_any(_mfn(hart_csr_get(a->v.hart, CSR_VSATP) & SATP_PPN_MASK), 2,
+                                   gone, 1));
+    CU_ASSERT_EQUAL(p2m_set_entry(&a->d.p2m, _gfn(data >> PAGE_SHIFT), INVALID_MFN, 0,
+                                  p2m_invalid), 0);
+    CU_ASSERT_EQUAL(shadow_check(&a->d), 0);
+    CU_ASSERT_FALSE(shadow_maps_any(_mfn(hart_csr_get(a->v.hart, CSR_VSATP) & SATP_PPN_MASK), 2,
+                                    gone, 1));
+    CU_ASSERT_EQUAL(p2m_set_entry(&a->d.p2m, _gfn(l0 >> PAGE_SHIFT), INVALID_MFN, 0,
+                                  p2m_invalid), 0);
+    CU_ASSERT_EQUAL(shadow_check(&a->d), 0);
+    CU_ASSERT_FALSE(shadow_maps_any(_mfn(hart_csr_get(a->v.hart, CSR_VSATP) & SATP_PPN_MASK), 2,
+                                    gone, 2));
+
+    first = a->nr_log;
+    CU_ASSERT_EQUAL_FATAL(vm_run(a, entry, SCRIPT_GPA, 10000), 0);
+    CU_ASSERT_EQUAL(a->check_failures, 0);
+    CU_ASSERT_EQUAL_FATAL(a->nr_log, first + 5);      /* load: fault + sentinel; store: fault */
+    CU_ASSERT_EQUAL(a->log[first].kind, PT_ECALL_FAULT);
+    CU_ASSERT_EQUAL(a->log[first].a, CAUSE_LOAD_PAGE_FAULT);
+    CU_ASSERT_EQUAL(a->log[first].b, WIN_VA + 8);
+    vm_destroy(a);
+    CU_ASSERT_EQUAL(mm_count_owned(33), 0);
+    free(a);
+}
+
 static int suite_init(void)
 {
     return mm_init(64ULL << 20) == 0 ? 0 : -1;
@@ -177,4 +244,5 @@ static int suite_fini(void)
 }
 
 UMBRA_SUITE(shadow_isolation, "xen/mm/shadow/isolation", suite_init, suite_fini,
-            UMBRA_TEST(test_foreign_frames_fault), UMBRA_TEST(test_physical_mode_outside_ram))
+            UMBRA_TEST(test_foreign_frames_fault), UMBRA_TEST(test_physical_mode_outside_ram),
+            UMBRA_TEST(test_p2m_change_drops_mappings))
