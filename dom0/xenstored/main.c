@@ -16,10 +16,17 @@
  *   -K, --keep-orphans       keep a released domain's nodes
  *   -s, --socket PATH        socket path (default $XENSTORED_PATH, else
  *                            /var/run/xenstored/socket)
- * SIGTERM and SIGINT stop the daemon: it closes every connection, unlinks
- * its socket and pid file, and exits 0.
+ * When the hypervisor's privcmd socket ($XEN_RUN_DIR/privcmd, default
+ * /run/xen/privcmd) exists, xenstored opens a guest channel over libxenctrl
+ * (channel_xenctrl.c) and serves introduced guests over their rings;
+ * otherwise, or if the hypervisor does not answer, it serves its Unix socket
+ * only and says so on stderr (INTRODUCE then records the domain only).
+ * SIGTERM and SIGINT stop the daemon: it closes every connection (unmapping
+ * every ring and unbinding every port), unlinks its socket and pid file, and
+ * exits 0.
  */
 #include "xenstored.h"
+#include "channel_xenctrl.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -94,6 +101,28 @@ static int named_quota(struct xs_daemon *d, const char *arg)
         return -1;
     }
     return set_quota(d, q, eq + 1);
+}
+
+/*
+ * The guest channel, if a hypervisor is reachable; NULL (socket-only) else.
+ * A privcmd socket that exists but does not answer is reported, not fatal.
+ */
+static const struct xs_guest_channel *open_guest_channel(void)
+{
+    const char *dir = getenv("XEN_RUN_DIR");
+    const struct xs_guest_channel *ch;
+    char path[4096];
+
+    snprintf(path, sizeof(path), "%s/privcmd", dir && *dir ? dir : "/run/xen");
+    if (access(path, F_OK) < 0) {
+        fprintf(stderr, "xenstored: no hypervisor (%s): serving the socket only\n", path);
+        return NULL;
+    }
+    ch = xc_channel_open();
+    if (!ch)
+        fprintf(stderr, "xenstored: hypervisor at %s: %s; serving the socket only\n", path,
+                strerror(errno));
+    return ch;
 }
 
 static int write_pidfile(const char *path)
@@ -233,7 +262,9 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    trace_text(&d, "xenstored started, socket %s", sock);
+    d.channel = open_guest_channel();
+    trace_text(&d, "xenstored started, socket %s, %s", sock,
+               d.channel ? "serving guest rings" : "socket only");
     ret = daemon_loop(&d, listen_fd, stop_pipe[0]);
     trace_text(&d, "xenstored stopping");
     close(listen_fd);
@@ -241,6 +272,7 @@ int main(int argc, char **argv)
     if (pidfile)
         unlink(pidfile);
     daemon_destroy(&d);
+    xc_channel_close(d.channel);
     if (d.trace)
         fclose(d.trace);
     return ret < 0 ? 1 : 0;
