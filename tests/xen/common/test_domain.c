@@ -463,10 +463,46 @@ static void test_shootdown_on_decrease(void)
     xen_lock_release();
 }
 
+/* One pCPU: the same two guests twice give the same counters and CPU times. */
+static void test_deterministic(void)
+{
+    uint32_t spin[] = { rv_addi(RV_A0, RV_A0, 1), rv_addi(RV_ZERO, RV_ZERO, 0), 0xFF9FF06FU };
+    uint64_t instret[2][2], cpu[2][2];
+
+    for (int run = 0; run < 2; run++) {
+        struct domain *a, *b;
+
+        xen_lock_acquire();
+        CU_ASSERT_FATAL(sched_init(1) == 0);   /* the same start: time 0, period 0 */
+        a = ct_domain("detA");
+        b = ct_domain("detB");
+        CU_ASSERT_FATAL(a && b);
+        b->weight = 384;
+        ct_boot(a, spin, 3);
+        ct_boot(b, spin, 3);
+        xen_lock_release();
+        sched_run_until_idle(64);
+        xen_lock_acquire();
+        instret[run][0] = a->vcpus[0]->stats.instret;
+        instret[run][1] = b->vcpus[0]->stats.instret;
+        cpu[run][0] = a->vcpus[0]->cpu_time;
+        cpu[run][1] = b->vcpus[0]->cpu_time;
+        domain_destroy(a);
+        domain_destroy(b);
+        xen_lock_release();
+    }
+    CU_ASSERT(instret[0][0] > 0);
+    CU_ASSERT_EQUAL(instret[0][0], instret[1][0]);
+    CU_ASSERT_EQUAL(instret[0][1], instret[1][1]);
+    CU_ASSERT_EQUAL(cpu[0][0], cpu[1][0]);
+    CU_ASSERT_EQUAL(cpu[0][1], cpu[1][1]);
+}
+
 UMBRA_SUITE(xen_common_domain, "xen/common/domain", suite_init, suite_cleanup,
             UMBRA_TEST(test_privilege_rule), UMBRA_TEST(test_create_destroy_accounting),
             UMBRA_TEST(test_guest_console_shutdown),
             UMBRA_TEST(test_guest_console_shutdown_shadow), UMBRA_TEST(test_sbi_guest),
             UMBRA_TEST(test_guest_fault_crashes_domain), UMBRA_TEST(test_timer_wakes_blocked_vcpu),
             UMBRA_TEST(test_hostile_hypercalls), UMBRA_TEST(test_evtchn_semantics),
-            UMBRA_TEST(test_sched_weights), UMBRA_TEST(test_shootdown_on_decrease))
+            UMBRA_TEST(test_sched_weights), UMBRA_TEST(test_shootdown_on_decrease),
+            UMBRA_TEST(test_deterministic))
