@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int up(void)
 {
@@ -176,7 +177,58 @@ static void test_info_layout(void)
     free(out);
 }
 
+/* Run the build's `xenstore-LINE` (e.g. "read /x") against the stack's xenstored. */
+static int xs_cmd(const char *line, char **out)
+{
+    char cmd[4096];
+
+    snprintf(cmd, sizeof(cmd), "'%s'/xenstore-%s", ut_build_path("bin"), line);
+    return ut_run(cmd, out);
+}
+
+static void test_xenstore_layout(void)
+{
+    char *out = NULL, args[256];
+    long id;
+
+    if (!xl_stack_ready() || access(ut_build_path("bin/xenstored"), X_OK) != 0)
+        return;
+    CU_ASSERT_EQUAL_FATAL(xl_run("create -p -q examples/hello.xml name=xs-guest", NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(xl_run("list xs-guest", &out), 0);
+    id = -1;
+    sscanf(strchr(out, '\n') + 1, "%*s %ld", &id);
+    free(out);
+    CU_ASSERT_FATAL(id > 0);
+    snprintf(args, sizeof(args), "read /local/domain/%ld/name", id);
+    CU_ASSERT_EQUAL(xs_cmd(args, &out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "xs-guest\n");
+    free(out);
+    snprintf(args, sizeof(args), "read /local/domain/%ld/memory/target", id);
+    CU_ASSERT_EQUAL(xs_cmd(args, &out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "16384\n");
+    free(out);
+    snprintf(args, sizeof(args), "ls -p /local/domain/%ld", id);
+    CU_ASSERT_EQUAL(xs_cmd(args, &out), 0);
+    snprintf(args, sizeof(args), "(n0,r%ld)", id);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, args));
+    snprintf(args, sizeof(args), "(n%ld)", id);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, args));      /* control/shutdown, data, ... */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "ring-ref = "));
+    free(out);
+    /* mem-set writes the balloon target there. */
+    CU_ASSERT_EQUAL(xl_run("mem-set xs-guest 8m", NULL), 0);
+    snprintf(args, sizeof(args), "read /local/domain/%ld/memory/target", id);
+    CU_ASSERT_EQUAL(xs_cmd(args, &out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "8192\n");
+    free(out);
+    /* destroy removes it. */
+    CU_ASSERT_EQUAL(xl_run("destroy xs-guest", NULL), 0);
+    snprintf(args, sizeof(args), "exists /local/domain/%ld", id);
+    CU_ASSERT_NOT_EQUAL(xs_cmd(args, NULL), 0);
+}
+
 UMBRA_SUITE(xl_lifecycle, "integration/xl/lifecycle", up, down,
             UMBRA_TEST(test_create_console_banner), UMBRA_TEST(test_list_layout),
             UMBRA_TEST(test_destroy_restores_free_memory), UMBRA_TEST(test_unknown_domain),
-            UMBRA_TEST(test_pause_unpause), UMBRA_TEST(test_info_layout))
+            UMBRA_TEST(test_pause_unpause), UMBRA_TEST(test_info_layout),
+            UMBRA_TEST(test_xenstore_layout))

@@ -140,6 +140,8 @@ struct libxl_hv_ops {
     int (*unpause)(void *h, uint32_t domid);
     /* The GFN where the hypervisor mapped the domain's shared_info page. */
     int (*shared_info_gfn)(void *h, uint32_t domid, xen_pfn_t *gfn);
+    /* An unbound event channel in domid for remote_domid: the port, or -1. */
+    int (*alloc_unbound)(void *h, uint32_t domid, uint32_t remote_domid);
 };
 
 /* libxenctrl's implementation; its handle is an xc_interface *. */
@@ -160,6 +162,7 @@ struct libxl_layout {
     xen_pfn_t ram_base_gfn, ram_end_gfn;   /* [base, end) */
     xen_pfn_t start_info_gfn, console_gfn, xenstore_gfn;
     xen_pfn_t shared_info_gfn;    /* the hypervisor's choice, read back */
+    uint32_t store_evtchn;        /* the guest's xenstore port (LIBXL_BUILD_XENSTORE), else 0 */
     uint64_t entry;               /* kernel entry point (GPA) */
     uint64_t kernel_start, kernel_end;     /* GPA range of the loaded image */
 };
@@ -168,17 +171,45 @@ struct libxl_layout {
  * memory is too small for the special pages. */
 int libxl_layout_compute(const struct libxl_domain_config *cfg, struct libxl_layout *lay);
 
+#define LIBXL_BUILD_PAUSED   (1U << 0)  /* leave the domain paused */
+#define LIBXL_BUILD_XENSTORE (1U << 1)  /* give it a xenstore ring and port for dom0 */
+
 /*
  * Build the domain described by cfg: create it, set its maximum memory,
- * populate its RAM, load the kernel, write start_info and shared_info, set up
- * the console and the vCPU context, and unpause it unless `paused`.
+ * populate its RAM, load the kernel, (with LIBXL_BUILD_XENSTORE) allocate the
+ * xenstore event channel, write start_info, set up the console and the vCPU
+ * context, and unpause it unless LIBXL_BUILD_PAUSED.
  * Returns 0 with *domid set, or -1 with errno set and a reason in err; on
  * failure every step already done is undone (the domain is destroyed, which
  * frees its frames; mappings are dropped first).
  */
 int libxl_domain_build(const struct libxl_hv_ops *ops, void *h,
-                       const struct libxl_domain_config *cfg, bool paused,
+                       const struct libxl_domain_config *cfg, unsigned flags,
                        uint32_t *domid, struct libxl_layout *lay,
                        char *err, size_t errlen);
+
+/* ---- xenstore (xs_domain.c; link libxenstore) ---- */
+
+struct xs_handle;
+
+/*
+ * Write domid's standard xenstore layout (/local/domain/<id>, /vm/<uuid>, with
+ * Xen's permissions; store/ring-ref and store/port from lay) and introduce the
+ * domain to xenstored. All or nothing: returns 0, or -1 with a reason in err
+ * and nothing left in the store.
+ */
+int libxl_xs_domain_setup(struct xs_handle *xs, uint32_t domid,
+                          const struct libxl_domain_config *cfg, const struct libxl_layout *lay,
+                          char *err, size_t errlen);
+
+/* Release domid and remove its trees (best effort; for destroy and rollback). */
+void libxl_xs_domain_teardown(struct xs_handle *xs, uint32_t domid, const uint8_t uuid[16]);
+
+/*
+ * Ask domid to "poweroff" or "reboot" through control/shutdown. Returns 1 if
+ * written, 0 if the guest does not advertise control/feature-<what> (the
+ * caller then uses the hypervisor's remote shutdown), -1 on error.
+ */
+int libxl_xs_request_shutdown(struct xs_handle *xs, uint32_t domid, const char *what);
 
 #endif

@@ -2,8 +2,8 @@
  * xl_create.c: `xl create [-p] [-c] [-q] <ConfigFile> [key=value...]`.
  *
  * Parses the libvirt XML config (file:line: reason on error), applies the
- * command-line overrides, refuses a name already in use, builds the domain
- * (libxl_domain_build: all or nothing), records its config for `xl list -l`
+ * command-line overrides, refuses a name already in use, starts the domain
+ * (xl_domain_start: all or nothing), records its config for `xl list -l`
  * and the monitor, starts the monitor, and with -c attaches the console.
  * Invariant: when create fails, no domain and no record are left behind.
  */
@@ -35,13 +35,12 @@ int main_create(int argc, char **argv)
 {
     bool paused = false, console = false, quiet = false;
     struct libxl_domain_config cfg;
-    struct libxl_layout lay;
     char err[LIBXL_ERR_MAX];
     uint32_t domid, other;
     int opt;
 
     optind = 1;
-    while ((opt = getopt(argc, argv, "+pcqFe")) != -1) {
+    while ((opt = getopt(argc, argv, "pcqFe")) != -1) {
         switch (opt) {
         case 'p': paused = true; break;
         case 'c': console = true; break;
@@ -70,8 +69,7 @@ int main_create(int argc, char **argv)
                 cfg.name, other);
         return EXIT_FAILURE;
     }
-    if (libxl_domain_build(&libxl_xc_ops, xl_xch(), &cfg, paused, &domid, &lay, err,
-                           sizeof(err)) < 0) {
+    if (xl_domain_start(xl_xch(), &cfg, paused, &domid, err, sizeof(err)) < 0) {
         fprintf(stderr, "libxl: error: cannot create domain %s: %s\n", cfg.name, err);
         return EXIT_FAILURE;
     }

@@ -1,6 +1,7 @@
 /*
  * xl_domain.c: the lifecycle subcommands: destroy, shutdown [-w], reboot,
- * pause, unpause.
+ * pause, unpause. Shutdown and reboot ask the guest through xenstore when it
+ * listens there, else (or when it ignores the request) the hypervisor.
  * Invariants: Domain-0 is never destroyed, paused or shut down from here;
  * destroy also removes the domain's saved config.
  */
@@ -13,6 +14,9 @@
 #include <time.h>
 
 #include "public/sched.h"
+#include "xenstore.h"
+
+#define PV_SHUTDOWN_TIMEOUT_MS 10000
 
 /* The single <Domain> argument of a subcommand with no options. */
 static int one_domain(int argc, char **argv, uint32_t *domid)
@@ -38,9 +42,8 @@ int main_destroy(int argc, char **argv)
         fprintf(stderr, "Not destroying domain 0; use -f to force.\n");
         return EXIT_FAILURE;
     }
-    if (xc_domain_destroy(xl_xch(), domid) < 0)
+    if (xl_domain_destroy(xl_xch(), domid) < 0)
         return xl_fail("destroying the domain");
-    libxl_userdata_remove(domid);
     return EXIT_SUCCESS;
 }
 
@@ -87,6 +90,42 @@ static void wait_for_shutdown(uint32_t domid)
     }
 }
 
+/* Has domid shut down (or gone) within timeout_ms? */
+static bool shut_down_within(uint32_t domid, int timeout_ms)
+{
+    struct timespec ts = { 0, 20 * 1000 * 1000 };
+    xc_dominfo_t info;
+
+    for (int waited = 0; waited <= timeout_ms; waited += 20) {
+        if (xl_domain_info(domid, &info) < 0 || info.shutdown || info.dying)
+            return true;
+        nanosleep(&ts, NULL);
+    }
+    return false;
+}
+
+/*
+ * Ask the guest through xenstore's control/shutdown when it listens there
+ * (control/feature-poweroff or -reboot is 1); if it has not acted within
+ * PV_SHUTDOWN_TIMEOUT_MS, or does not listen, use the hypervisor's remote
+ * shutdown, as Xen's xl falls back. Returns 0 or -1 with errno.
+ */
+static int request_shutdown(uint32_t domid, int reason)
+{
+    const char *what = reason == SHUTDOWN_reboot ? "reboot" : "poweroff";
+    struct xs_handle *xs = xs_open(0);
+    int asked = xs ? libxl_xs_request_shutdown(xs, domid, what) : 0;
+
+    xs_close(xs);
+    if (asked == 1 && shut_down_within(domid, PV_SHUTDOWN_TIMEOUT_MS))
+        return 0;
+    if (asked == 1)
+        fprintf(stderr, "Domain %u did not act on control/shutdown within %d s; "
+                        "shutting it down from the hypervisor\n", domid,
+                PV_SHUTDOWN_TIMEOUT_MS / 1000);
+    return xc_domain_shutdown(xl_xch(), domid, reason);
+}
+
 static int signal_domain(int argc, char **argv, int reason, bool allow_wait)
 {
     bool wait = false;
@@ -111,7 +150,7 @@ static int signal_domain(int argc, char **argv, int reason, bool allow_wait)
     }
     fprintf(stderr, "%s domain %u\n", reason == SHUTDOWN_reboot ? "Rebooting" : "Shutting down",
             domid);
-    if (xc_domain_shutdown(xl_xch(), domid, reason) < 0)
+    if (request_shutdown(domid, reason) < 0)
         return xl_fail(reason == SHUTDOWN_reboot ? "rebooting the domain"
                                                  : "shutting down the domain");
     if (wait)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "public/sched.h"
+#include "xenstore.h"
 
 static void redirect_output(const char *name)
 {
@@ -52,6 +53,17 @@ static enum libxl_action action_for(const struct libxl_domain_config *cfg, unsig
     return cfg->on_crash;
 }
 
+/* Remove the xenstore entries and the recorded config of a vanished domain. */
+static void forget(uint32_t domid, const struct libxl_domain_config *cfg)
+{
+    struct xs_handle *xs = xs_open(0);
+
+    if (xs)
+        libxl_xs_domain_teardown(xs, domid, cfg->uuid);
+    xs_close(xs);
+    libxl_userdata_remove(domid);
+}
+
 /* Watch domid until it is gone or preserved. Never returns. */
 static void __attribute__((noreturn)) monitor(xc_interface *xch, uint32_t domid)
 {
@@ -66,7 +78,7 @@ static void __attribute__((noreturn)) monitor(xc_interface *xch, uint32_t domid)
 
         nanosleep(&ts, NULL);
         if (xc_domain_getinfo(xch, domid, 1, &info) != 1 || info.domid != domid) {
-            libxl_userdata_remove(domid);
+            forget(domid, &cfg);   /* destroyed elsewhere: drop what is kept for it */
             _exit(0);
         }
         if (!info.shutdown || info.shutdown_reason == SHUTDOWN_suspend)
@@ -76,16 +88,13 @@ static void __attribute__((noreturn)) monitor(xc_interface *xch, uint32_t domid)
                 cfg.name, info.shutdown_reason, libxl_action_name(a));
         if (a == LIBXL_ACTION_PRESERVE)
             _exit(0);
-        xc_domain_destroy(xch, domid);
-        libxl_userdata_remove(domid);
+        xl_domain_destroy(xch, domid);
         if (a == LIBXL_ACTION_DESTROY || a == LIBXL_ACTION_COREDUMP_DESTROY)
             _exit(0);
         {
-            struct libxl_layout lay;
             char err[LIBXL_ERR_MAX];
 
-            if (libxl_domain_build(&libxl_xc_ops, xch, &cfg, false, &domid, &lay, err,
-                                   sizeof(err)) < 0) {
+            if (xl_domain_start(xch, &cfg, false, &domid, err, sizeof(err)) < 0) {
                 fprintf(stderr, "libxl: error: restarting %s: %s\n", cfg.name, err);
                 _exit(1);
             }

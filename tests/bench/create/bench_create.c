@@ -41,12 +41,12 @@ static double percentile(double *v, int n, int p)
     return v[(n - 1) * p / 100];
 }
 
-static int build(xc_interface *xch, struct libxl_domain_config *cfg, bool paused, uint32_t *domid)
+static int build(xc_interface *xch, struct libxl_domain_config *cfg, unsigned flags, uint32_t *domid)
 {
     struct libxl_layout lay;
     char err[LIBXL_ERR_MAX];
 
-    if (libxl_domain_build(&libxl_xc_ops, xch, cfg, paused, domid, &lay, err, sizeof(err)) < 0) {
+    if (libxl_domain_build(&libxl_xc_ops, xch, cfg, flags, domid, &lay, err, sizeof(err)) < 0) {
         fprintf(stderr, "bench-create: %s: %s\n", cfg->name, err);
         return -1;
     }
@@ -67,7 +67,7 @@ static int measure(xc_interface *xch, struct libxl_domain_config *cfg, int runs,
         double t0 = now_us(), t1, t2;
 
         snprintf(cfg->name, sizeof(cfg->name), "bench-%d", i);
-        if (build(xch, cfg, false, &domid) < 0)
+        if (build(xch, cfg, 0, &domid) < 0)
             goto out;
         t1 = now_us();
         if (xc_domain_destroy(xch, domid) < 0) {
@@ -131,7 +131,7 @@ int main(int argc, char **argv)
         bgdoms = grown;
         for (; nbg < want; nbg++) {
             snprintf(bg.name, sizeof(bg.name), "background-%d", nbg);
-            if (build(xch, &bg, true, &bgdoms[nbg]) < 0)
+            if (build(xch, &bg, LIBXL_BUILD_PAUSED, &bgdoms[nbg]) < 0)
                 goto out;
         }
         if (measure(xch, &cfg, runs, nbg) < 0)

@@ -5,7 +5,8 @@
  *   2. set its maximum memory   (max_mem)
  *   3. populate its RAM         (populate_physmap, build_mem.c)
  *   4. load the ELF kernel      (checked first, build_kernel.c)
- *   5. write start_info (build_start.c; shared_info is the hypervisor's)
+ *   5. (with a store) allocate the guest's xenstore event channel for dom0;
+ *      write start_info (build_start.c; shared_info is the hypervisor's)
  *   6. set up the console       (the hypervisor's per-domain buffer needs no
  *                                setup; the ring page is zeroed in step 5)
  *   7. set the vCPU context     (pc = entry, a0 = start_info GPA, vsatp Bare)
@@ -115,11 +116,13 @@ static int step_unpause(struct build *b)
 }
 
 int libxl_domain_build(const struct libxl_hv_ops *ops, void *h,
-                       const struct libxl_domain_config *cfg, bool paused,
+                       const struct libxl_domain_config *cfg, unsigned flags,
                        uint32_t *domid, struct libxl_layout *lay,
                        char *err, size_t errlen)
 {
-    struct build b = { .ops = ops, .h = h, .cfg = cfg, .lay = lay, .err = err, .errlen = errlen };
+    struct build b = { .ops = ops, .h = h, .cfg = cfg, .lay = lay, .err = err, .errlen = errlen,
+                       .xenstore = flags & LIBXL_BUILD_XENSTORE };
+    bool paused = flags & LIBXL_BUILD_PAUSED;
     int saved;
 
     errno = 0;

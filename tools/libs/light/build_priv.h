@@ -18,6 +18,7 @@ struct build {
     struct libxl_layout *lay;
     uint32_t domid;
     bool created;
+    bool xenstore;                 /* LIBXL_BUILD_XENSTORE */
     char *err;
     size_t errlen;
 };
@@ -36,7 +37,7 @@ int build_populate(struct build *b);
  * kernel's GPA range. */
 int build_load_kernel(struct build *b);
 
-/* build_start.c: write start_info; zero the ring pages. */
+/* build_start.c: the xenstore port (if asked), start_info, the ring pages. */
 int build_start_info(struct build *b);
 
 #endif

@@ -59,6 +59,11 @@ static int op_shared_info_gfn(void *h, uint32_t domid, xen_pfn_t *gfn)
     return 0;
 }
 
+static int op_alloc_unbound(void *h, uint32_t domid, uint32_t remote)
+{
+    return xc_evtchn_alloc_unbound(h, domid, remote);
+}
+
 const struct libxl_hv_ops libxl_xc_ops = {
     .domain_create = op_create,
     .domain_destroy = op_destroy,
@@ -69,4 +74,5 @@ const struct libxl_hv_ops libxl_xc_ops = {
     .setcontext = op_setcontext,
     .unpause = op_unpause,
     .shared_info_gfn = op_shared_info_gfn,
+    .alloc_unbound = op_alloc_unbound,
 };

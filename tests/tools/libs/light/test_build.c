@@ -174,9 +174,18 @@ static int f_shared_info(void *h, uint32_t domid, xen_pfn_t *gfn)
     return 0;
 }
 
+static int f_alloc_unbound(void *h, uint32_t domid, uint32_t remote)
+{
+    (void)h;
+    if (inject())
+        return -1;
+    CU_ASSERT_EQUAL(remote, 0);
+    return dom(domid) ? 5 : -1;
+}
+
 static const struct libxl_hv_ops fake_ops = {
     f_create, f_destroy, f_setmaxmem, f_populate, f_map, f_unmap, f_setcontext, f_unpause,
-    f_shared_info,
+    f_shared_info, f_alloc_unbound,
 };
 
 static char *dir;
@@ -276,7 +285,7 @@ static void test_build_boots(void)
 
     fake_reset(1 << 20);
     make_cfg(&cfg, "good.elf");
-    CU_ASSERT_EQUAL_FATAL(libxl_domain_build(&fake_ops, NULL, &cfg, false, &domid, &lay,
+    CU_ASSERT_EQUAL_FATAL(libxl_domain_build(&fake_ops, NULL, &cfg, 0, &domid, &lay,
                                              err, sizeof(err)), 0);
     d = dom(domid);
     CU_ASSERT_PTR_NOT_NULL_FATAL(d);
@@ -319,6 +328,27 @@ static void test_build_boots(void)
     assert_nothing_left(1 << 20);
 }
 
+static void test_build_with_store(void)
+{
+    struct libxl_domain_config cfg;
+    struct libxl_layout lay;
+    char err[LIBXL_ERR_MAX] = "";
+    uint32_t domid = 0;
+    const struct start_info *si;
+
+    fake_reset(1 << 20);
+    make_cfg(&cfg, "good.elf");
+    CU_ASSERT_EQUAL_FATAL(libxl_domain_build(&fake_ops, NULL, &cfg, LIBXL_BUILD_XENSTORE, &domid,
+                                             &lay, err, sizeof(err)), 0);
+    si = (const struct start_info *)(dom(domid)->ram +
+                                     ((lay.start_info_gfn - LIBXL_RAM_BASE_GFN) << 12));
+    CU_ASSERT_EQUAL(lay.xenstore_gfn, LIBXL_RAM_BASE_GFN + 4099 - 3);
+    CU_ASSERT_EQUAL(si->store_mfn, lay.xenstore_gfn);
+    CU_ASSERT_EQUAL(si->store_evtchn, 5);
+    CU_ASSERT_EQUAL(lay.store_evtchn, 5);
+    f_destroy(NULL, domid);
+}
+
 static void test_build_paused_shadow(void)
 {
     struct libxl_domain_config cfg;
@@ -330,7 +360,7 @@ static void test_build_paused_shadow(void)
     make_cfg(&cfg, "good.elf");
     cfg.hap = false;
     cfg.nosharepages = true;
-    CU_ASSERT_EQUAL_FATAL(libxl_domain_build(&fake_ops, NULL, &cfg, true, &domid, &lay,
+    CU_ASSERT_EQUAL_FATAL(libxl_domain_build(&fake_ops, NULL, &cfg, LIBXL_BUILD_PAUSED, &domid, &lay,
                                              err, sizeof(err)), 0);
     CU_ASSERT_TRUE(dom(domid)->paused);
     CU_ASSERT_EQUAL(dom(domid)->dc.flags, XEN_DOMCTL_CDF_nosharepages);
@@ -348,8 +378,8 @@ static void test_rollback_every_step(void)
 
     fake_reset(1 << 20);
     make_cfg(&cfg, "good.elf");
-    CU_ASSERT_EQUAL_FATAL(libxl_domain_build(&fake_ops, NULL, &cfg, false, &domid, &lay,
-                                             err, sizeof(err)), 0);
+    CU_ASSERT_EQUAL_FATAL(libxl_domain_build(&fake_ops, NULL, &cfg, LIBXL_BUILD_XENSTORE, &domid,
+                                             &lay, err, sizeof(err)), 0);
     total = fk.calls;
     CU_ASSERT(total >= 8);
     for (int n = 1; n <= total; n++) {
@@ -357,8 +387,8 @@ static void test_rollback_every_step(void)
         fk.fail_at = n;
         err[0] = '\0';
         errno = 0;
-        CU_ASSERT_EQUAL(libxl_domain_build(&fake_ops, NULL, &cfg, false, &domid, &lay,
-                                           err, sizeof(err)), -1);
+        CU_ASSERT_EQUAL(libxl_domain_build(&fake_ops, NULL, &cfg, LIBXL_BUILD_XENSTORE, &domid,
+                                           &lay, err, sizeof(err)), -1);
         CU_ASSERT_EQUAL(errno, EIO);
         CU_ASSERT_PTR_NOT_NULL(strstr(err, "Input/output error"));
         assert_nothing_left(1 << 20);
@@ -375,7 +405,7 @@ static void expect_build_error(const char *kernel, uint64_t free_pages, const ch
 
     fake_reset(free_pages);
     make_cfg(&cfg, kernel);
-    CU_ASSERT_EQUAL(libxl_domain_build(&fake_ops, NULL, &cfg, false, &domid, &lay,
+    CU_ASSERT_EQUAL(libxl_domain_build(&fake_ops, NULL, &cfg, 0, &domid, &lay,
                                        err, sizeof(err)), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, msg_part));
     if (!strstr(err, msg_part))
@@ -395,5 +425,6 @@ static void test_bad_inputs_leave_nothing(void)
 }
 
 UMBRA_SUITE(build, "tools/libs/light/build", fixture_up, fixture_down,
-            UMBRA_TEST(test_build_boots), UMBRA_TEST(test_build_paused_shadow),
+            UMBRA_TEST(test_build_boots), UMBRA_TEST(test_build_with_store),
+            UMBRA_TEST(test_build_paused_shadow),
             UMBRA_TEST(test_rollback_every_step), UMBRA_TEST(test_bad_inputs_leave_nothing))
