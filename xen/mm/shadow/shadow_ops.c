@@ -174,10 +174,16 @@ out:
     return sh_op_end(sd, v, rc);
 }
 
+/*
+ * Translate gva with the guest's own tables as the vCPU's trapped mode
+ * (hstatus.SPVP) with its vsstatus.SUM/MXR would, like HAP's. 0 or -EFAULT.
+ */
 static int shadow_gva_to_gpa(struct vcpu *v, uint64_t gva, unsigned access, paddr_t *gpa)
 {
     struct shadow_domain *sd = sh_dom(v->domain);
-    struct sh_access acc = { access, false, true, false };
+    uint64_t vsstatus = hart_csr_get(v->hart, CSR_VSSTATUS);
+    struct sh_access acc = { access, !(hart_csr_get(v->hart, CSR_HSTATUS) & HSTATUS_SPVP),
+                             (vsstatus & MSTATUS_SUM) != 0, (vsstatus & MSTATUS_MXR) != 0 };
     struct sh_gwalk gw;
     int rc = -EFAULT;
 
