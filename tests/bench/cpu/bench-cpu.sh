@@ -22,6 +22,7 @@ stat() { printf '%s\n' "$2" | sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p"; }
 now() { date +%s.%N; }
 
 echo "bench-cpu: Sv39 S-mode loop, 20 instructions x 100M iterations"
+echo "bench-cpu: host $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (figures drop under load)"
 echo "bench-cpu: rvsim ..."
 best_rv=
 for i in $(seq "$RUNS"); do
