@@ -188,6 +188,20 @@ int libxl_domain_build(const struct libxl_hv_ops *ops, void *h,
                        uint32_t *domid, struct libxl_layout *lay,
                        char *err, size_t errlen);
 
+/* ---- Whole domains (domain.c; link libxenctrl and libxenstore) ---- */
+
+/*
+ * Create cfg as a new domain, as `xl create` does: build it paused (with a
+ * xenstore ring and port when xenstored is reachable), write its xenstore
+ * layout and introduce it, then unpause it unless `paused`. Returns 0 with
+ * *domid, or -1 with a reason in err and nothing left behind.
+ */
+int libxl_domain_create(xc_interface *xch, const struct libxl_domain_config *cfg, bool paused,
+                        uint32_t *domid, char *err, size_t errlen);
+
+/* Destroy domid, its xenstore entries and its recorded config. 0, or -1 with errno. */
+int libxl_domain_destroy(xc_interface *xch, uint32_t domid);
+
 /* ---- xenstore (xs_domain.c; link libxenstore) ---- */
 
 struct xs_handle;

@@ -45,17 +45,6 @@ int xl_domain_info(uint32_t domid, xc_dominfo_t *info);
 /* Every domain, ascending ids, into a malloc'd array; returns the count or -1. */
 int xl_domain_list(xc_dominfo_t **out);
 
-/*
- * Start cfg as a new domain (xl_build.c): build it paused, give it its
- * xenstore entries when xenstored runs, unpause unless `paused`. Returns 0
- * with *domid, or -1 with a reason in err and nothing left behind.
- */
-int xl_domain_start(xc_interface *xch, const struct libxl_domain_config *cfg, bool paused,
-                    uint32_t *domid, char *err, size_t errlen);
-
-/* Destroy domid, its xenstore entries and its recorded config. 0 or -1. */
-int xl_domain_destroy(xc_interface *xch, uint32_t domid);
-
 /* Stream domid's console to stdout until it ends or Ctrl+] (xl_console.c).
  * Returns 0 when the domain ended, 1 when detached, -1 on error. */
 int xl_console_attach(uint32_t domid, bool quiet);

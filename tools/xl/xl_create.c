@@ -3,7 +3,7 @@
  *
  * Parses the libvirt XML config (file:line: reason on error), applies the
  * command-line overrides, refuses a name already in use, starts the domain
- * (xl_domain_start: all or nothing), records its config for `xl list -l`
+ * (libxl_domain_create: all or nothing), records its config for `xl list -l`
  * and the monitor, starts the monitor, and with -c attaches the console.
  * Invariant: when create fails, no domain and no record are left behind.
  */
@@ -69,7 +69,7 @@ int main_create(int argc, char **argv)
                 cfg.name, other);
         return EXIT_FAILURE;
     }
-    if (xl_domain_start(xl_xch(), &cfg, paused, &domid, err, sizeof(err)) < 0) {
+    if (libxl_domain_create(xl_xch(), &cfg, paused, &domid, err, sizeof(err)) < 0) {
         fprintf(stderr, "libxl: error: cannot create domain %s: %s\n", cfg.name, err);
         return EXIT_FAILURE;
     }

@@ -42,7 +42,7 @@ int main_destroy(int argc, char **argv)
         fprintf(stderr, "Not destroying domain 0; use -f to force.\n");
         return EXIT_FAILURE;
     }
-    if (xl_domain_destroy(xl_xch(), domid) < 0)
+    if (libxl_domain_destroy(xl_xch(), domid) < 0)
         return xl_fail("destroying the domain");
     return EXIT_SUCCESS;
 }

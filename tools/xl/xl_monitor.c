@@ -88,13 +88,13 @@ static void __attribute__((noreturn)) monitor(xc_interface *xch, uint32_t domid)
                 cfg.name, info.shutdown_reason, libxl_action_name(a));
         if (a == LIBXL_ACTION_PRESERVE)
             _exit(0);
-        xl_domain_destroy(xch, domid);
+        libxl_domain_destroy(xch, domid);
         if (a == LIBXL_ACTION_DESTROY || a == LIBXL_ACTION_COREDUMP_DESTROY)
             _exit(0);
         {
             char err[LIBXL_ERR_MAX];
 
-            if (xl_domain_start(xch, &cfg, false, &domid, err, sizeof(err)) < 0) {
+            if (libxl_domain_create(xch, &cfg, false, &domid, err, sizeof(err)) < 0) {
                 fprintf(stderr, "libxl: error: restarting %s: %s\n", cfg.name, err);
                 _exit(1);
             }

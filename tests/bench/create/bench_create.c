@@ -1,7 +1,8 @@
 /*
  * bench_create.c: how long domain creation and destruction take, the way
- * `xl create` does them: from a parsed config to a running (unpaused) guest,
- * and from `destroy` to the domain gone.
+ * `xl create` and `xl destroy` do them (libxl_domain_create/destroy, with the
+ * xenstore layout when xenstored runs): from a parsed config to a running
+ * (unpaused) guest, and from destroy to the domain and its entries gone.
  *
  *   bench-create CONFIG RUNS BACKGROUND...
  *
@@ -41,12 +42,11 @@ static double percentile(double *v, int n, int p)
     return v[(n - 1) * p / 100];
 }
 
-static int build(xc_interface *xch, struct libxl_domain_config *cfg, unsigned flags, uint32_t *domid)
+static int build(xc_interface *xch, struct libxl_domain_config *cfg, bool paused, uint32_t *domid)
 {
-    struct libxl_layout lay;
     char err[LIBXL_ERR_MAX];
 
-    if (libxl_domain_build(&libxl_xc_ops, xch, cfg, flags, domid, &lay, err, sizeof(err)) < 0) {
+    if (libxl_domain_create(xch, cfg, paused, domid, err, sizeof(err)) < 0) {
         fprintf(stderr, "bench-create: %s: %s\n", cfg->name, err);
         return -1;
     }
@@ -67,10 +67,10 @@ static int measure(xc_interface *xch, struct libxl_domain_config *cfg, int runs,
         double t0 = now_us(), t1, t2;
 
         snprintf(cfg->name, sizeof(cfg->name), "bench-%d", i);
-        if (build(xch, cfg, 0, &domid) < 0)
+        if (build(xch, cfg, false, &domid) < 0)
             goto out;
         t1 = now_us();
-        if (xc_domain_destroy(xch, domid) < 0) {
+        if (libxl_domain_destroy(xch, domid) < 0) {
             perror("bench-create: destroy");
             goto out;
         }
@@ -131,7 +131,7 @@ int main(int argc, char **argv)
         bgdoms = grown;
         for (; nbg < want; nbg++) {
             snprintf(bg.name, sizeof(bg.name), "background-%d", nbg);
-            if (build(xch, &bg, LIBXL_BUILD_PAUSED, &bgdoms[nbg]) < 0)
+            if (build(xch, &bg, true, &bgdoms[nbg]) < 0)
                 goto out;
         }
         if (measure(xch, &cfg, runs, nbg) < 0)
@@ -141,7 +141,7 @@ int main(int argc, char **argv)
     rc = 0;
 out:
     for (int i = 0; i < nbg; i++)
-        xc_domain_destroy(xch, bgdoms[i]);
+        libxl_domain_destroy(xch, bgdoms[i]);
     free(bgdoms);
     xc_interface_close(xch);
     return rc;

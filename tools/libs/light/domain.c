@@ -1,6 +1,7 @@
 /*
- * xl_build.c: starting and destroying a domain with everything the toolstack
- * keeps around it, shared by `xl create`, `xl destroy` and the monitor.
+ * domain.c: creating and destroying a domain with everything the toolstack
+ * keeps around it (libxl_domain_create/destroy), for `xl create`, `xl
+ * destroy`, the monitor and the create benchmark.
  *
  * Start: build paused (libxl_domain_build), with a xenstore ring and port
  * when xenstored is reachable; write the domain's xenstore layout and
@@ -9,7 +10,7 @@
  * Destroy: the domain, its xenstore trees and its recorded config.
  * Invariant: a failed start leaves no domain and no xenstore entries.
  */
-#include "xl.h"
+#include "libxl_umbra.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -17,8 +18,8 @@
 
 #include "xenstore.h"
 
-int xl_domain_start(xc_interface *xch, const struct libxl_domain_config *cfg, bool paused,
-                    uint32_t *domid, char *err, size_t errlen)
+int libxl_domain_create(xc_interface *xch, const struct libxl_domain_config *cfg, bool paused,
+                        uint32_t *domid, char *err, size_t errlen)
 {
     struct xs_handle *xs = xs_open(0);
     unsigned flags = LIBXL_BUILD_PAUSED | (xs ? LIBXL_BUILD_XENSTORE : 0);
@@ -47,7 +48,7 @@ fail:
     return -1;
 }
 
-int xl_domain_destroy(xc_interface *xch, uint32_t domid)
+int libxl_domain_destroy(xc_interface *xch, uint32_t domid)
 {
     xc_dominfo_t info;
     struct xs_handle *xs;
