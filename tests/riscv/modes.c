@@ -6,7 +6,7 @@
  * U. U checks that its ecall reaches S (SPP = U), that an S CSR access and a
  * counter read it is not granted trap to M with MPP = U (cause 2), that an
  * ebreak traps to M (cause 3), and that counter access follows mcounteren
- * and scounteren. M's handlers count every trap; the totals are checked at
+ * and scounteren. The mret that leaves M must clear mstatus.MPRV. M's handlers count every trap; the totals are checked at
  * the end, so a lost or doubled trap fails the run.
  */
 #include "rt.h"
@@ -33,6 +33,7 @@ static int m_hook(struct trapframe *tf, uint64_t cause)
         break;
     case CAUSE_ECALL_S:
         CHECK(mpp == 1);
+        CHECK(!(csr_read(mstatus) & MSTATUS_MPRV));   /* cleared by the mret to S */
         if (tf->x[17] != SYS_PING)
             return 0;
         m_ecall_from_s++;
@@ -154,5 +155,6 @@ int main(void)
     csr_write(sscratch, (uint64_t)__sstack_top);
     csr_write(mcounteren, 1 << 2);                /* IR only */
     csr_write(scounteren, 0);
+    csr_set(mstatus, MSTATUS_MPRV);               /* satp is Bare: harmless until mret */
     rt_m_to_s(s_main);
 }

@@ -8,7 +8,8 @@
  *   aliases at every page size; a misaligned megapage faults; demand paging
  *   by the fault handler; write to a read-only page; fetch from a non-X page;
  *   SUM; MXR; hardware A and D updates; sfence.vma after a remap; ASID-tagged
- *   translations across satp switches; faults on
+ *   translations across satp switches; a fetch straddling into an unmapped
+ *   page; faults on
  *   a non-canonical VA, a W-without-R PTE, a pointer PTE at level 0 and a
  *   PTE with a reserved bit; U-mode code on a U page, and U's access to an
  *   S page faulting. Before that, M reads through S's tables with MPRV.
@@ -38,6 +39,8 @@
 #define VA_WNR     0x40217000ULL   /* W without R: reserved encoding */
 #define VA_PTR0    0x40218000ULL   /* a pointer PTE at level 0 */
 #define VA_RSVD    0x40219000ULL   /* PTE bit 54 (reserved) set */
+#define VA_SPAN    0x4021A000ULL   /* code whose last instruction straddles into... */
+#define VA_SPAN2   0x4021B000ULL   /* ...this page, unmapped until the fetch faults */
 #define VA_GIG     0x100000000ULL  /* gigapage -> 0x80000000 */
 #define VA_TERA    PAGE_512G       /* Sv48 only: terapage -> 0 */
 
@@ -143,6 +146,10 @@ static int s_hook(struct trapframe *tf, uint64_t cause)
     } else if (tval == VA_RO && cause == CAUSE_STORE_PAGE_FAULT) {
         *leaf(VA_RO) |= PTE_W | PTE_D;
         sfence_va(VA_RO);
+    } else if (tval == VA_SPAN2 && cause == CAUSE_FETCH_PAGE_FAULT) {
+        CHECK(epc == VA_SPAN + 0xffe);          /* sepc: the instruction's start */
+        CHECK(pt_map(root, &fmt, VA_SPAN2, PAGES_PA + 0x1b000, 0, PTE_R | PTE_X | PTE_A) == 0);
+        sfence_va(VA_SPAN2);
     } else if (tval == VA_NX && cause == CAUSE_FETCH_PAGE_FAULT) {
         *leaf(VA_NX) |= PTE_X;
         sfence_va(VA_NX);
@@ -168,7 +175,7 @@ void paging_s_phase2(void)
     csr_set(sstatus, MSTATUS_SUM);
     CHECK(ld64(VA_UPAGE) == 0x5001);
     csr_clear(sstatus, MSTATUS_SUM);
-    CHECK(pf_count[CAUSE_FETCH_PAGE_FAULT] == 1);
+    CHECK(pf_count[CAUSE_FETCH_PAGE_FAULT] == 2);
     CHECK(pf_count[CAUSE_LOAD_PAGE_FAULT] == 9);
     CHECK(pf_count[CAUSE_STORE_PAGE_FAULT] == 9);
     CHECK(pf_count[CAUSE_FETCH_PAGE_FAULT] + pf_count[CAUSE_LOAD_PAGE_FAULT] +
@@ -213,6 +220,13 @@ static void s_main(void)
     /* Non-executable page holding "li a0, 42; ret": the fetch faults once. */
     CHECK(((uint64_t (*)(void))VA_NX)() == 42);
     CHECK(pf_tval[CAUSE_FETCH_PAGE_FAULT] == VA_NX);
+
+    /*
+     * A 32-bit instruction straddling into an unmapped page: the fetch
+     * faults with stval = the second page, sepc = the instruction.
+     */
+    CHECK(((uint64_t (*)(void))(VA_SPAN + 0xffc))() == 42);
+    CHECK(pf_tval[CAUSE_FETCH_PAGE_FAULT] == VA_SPAN2);
 
     /* SUM: S reads a U page only with sstatus.SUM. */
     CHECK(ld64(VA_UPAGE) == 0x5000);
@@ -277,6 +291,9 @@ static void s_main(void)
 int paging_main(int levels)
 {
     static const uint32_t nx_code[] = { 0x02a00513, 0x00008067 };   /* li a0, 42; ret */
+    /* c.nop at 0xffc, then li a0, 42 split across the page end, then ret. */
+    static const uint16_t span_code1[] = { 0x0001, 0x0513 };
+    static const uint16_t span_code2[] = { 0x02a0, 0x8067, 0x0000 };
     extern char _end[];
 
     CHECK((uint64_t)_end <= DATA_PA);
@@ -292,6 +309,8 @@ int paging_main(int levels)
     sd64(PAGES_PA + 0x12000, 0x5000);
     sd64(PAGES_PA + 0x14000, 0x3030);
     sd64(PAGES_PA + 0x15000, 0x4040);
+    copy_bytes((void *)(PAGES_PA + 0x1affc), span_code1, sizeof(span_code1));
+    copy_bytes((void *)(PAGES_PA + 0x1b000), span_code2, sizeof(span_code2));
     __asm__ volatile("fence.i" ::: "memory");
 
     CHECK(pt_map(root, &fmt, 0x80000000ULL, 0x80000000ULL, 2, PTE_RWX | PTE_AD | PTE_G) == 0);
@@ -312,6 +331,7 @@ int paging_main(int levels)
     CHECK(pt_map(root, &fmt, VA_REMAP, PAGES_PA + 0x16000, 0, PTE_R | PTE_W | PTE_AD) == 0);
     CHECK(pt_map(root, &fmt, VA_WNR, PAGES_PA + 0x17000, 0, PTE_W | PTE_AD) == 0);
     CHECK(pt_map(root, &fmt, VA_PTR0, PAGES_PA + 0x17000, 0, 0) == 0);
+    CHECK(pt_map(root, &fmt, VA_SPAN, PAGES_PA + 0x1a000, 0, PTE_R | PTE_X | PTE_A) == 0);
     CHECK(pt_map(root, &fmt, VA_RSVD, PAGES_PA + 0x17000, 0, PTE_R | PTE_W | PTE_AD | (1ULL << 54)) == 0);
 
     root2 = pt_new_root(&fmt);

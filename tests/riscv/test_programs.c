@@ -64,12 +64,12 @@ static void test_modes(void)
     free(out);
 }
 
-/* Both paging programs raise exactly PAGING_FAULTS_TOTAL (19) page faults. */
+/* Both paging programs raise exactly PAGING_FAULTS_TOTAL (20) page faults. */
 static void check_paging(const char *name)
 {
     char *out = run_pass(name);
 
-    CU_ASSERT_EQUAL(stat_of(out, "page_faults"), 19);
+    CU_ASSERT_EQUAL(stat_of(out, "page_faults"), 20);
     CU_ASSERT(stat_of(out, "walk_refs_s") > 0);
     CU_ASSERT(stat_of(out, "tlb_hits") > 0);
     CU_ASSERT_EQUAL(stat_of(out, "walk_refs_vs"), 0);
@@ -169,7 +169,7 @@ static void test_cache_configs(void)
         "--tlb-sets 1 --tlb-ways 1", "--pwc 16 --ntlb 16", "--tlb-sets 4 --tlb-ways 2 --pwc 2 --ntlb 2",
     };
     static const struct { const char *name; int64_t faults; } progs[] = {
-        { "sv39", 19 }, { "sv48", 19 }, { "hext39", 4 }, { "hext48", 4 },
+        { "sv39", 20 }, { "sv48", 20 }, { "hext39", 4 }, { "hext48", 4 },
     };
 
     for (unsigned c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {
