@@ -15,6 +15,7 @@
 #include "trap.h"
 #include "vm.h"
 #include "workload.h"
+#include "../xenbus/kernel_store.h"
 
 extern char _end[];
 
@@ -83,5 +84,6 @@ void kmain(uint64_t start_info_gpa)
     print_banner();
     if (timer_port < 0)
         printk("timer: VIRQ_TIMER unavailable (%ld), using the VS timer interrupt\n", timer_port);
+    store_init(start_info->store_mfn, start_info->store_evtchn);
     workload_run(kopts.workload);
 }

@@ -37,6 +37,7 @@ void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
 
 /* shutdown.c: SCHEDOP_shutdown with a reason; never returns. */
 void kernel_poweroff(void) __attribute__((noreturn));
+void kernel_reboot(void) __attribute__((noreturn));
 void kernel_crash(void) __attribute__((noreturn));
 
 /* The kernel's own event counters, reported by SYS_stats (time and frames filled in there). */

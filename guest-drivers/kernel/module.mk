@@ -4,7 +4,8 @@ USER_PROGS := init true forkbench execbench mmapbench ctxbench randmem seqmem co
 
 USER_ELFS := $(foreach p,$(USER_PROGS),$(B)/guest/user/$(p).elf)
 KERNEL_SRCS := $(wildcard guest-drivers/kernel/*.c) guest-drivers/kernel/entry.S \
-               $(wildcard guest-drivers/lib/*.c) guest-drivers/kernel/userprogs.gen
+               $(wildcard guest-drivers/lib/*.c) guest-drivers/kernel/userprogs.gen \
+               $(wildcard guest-drivers/xenbus/*.c)
 
 # userprogs.gen names no file: its object is generated from the user ELFs.
 $(B)/gobj/guest-drivers/kernel/userprogs.o: $(USER_ELFS) guest-drivers/kernel/gen-userprogs.sh guest-drivers/kernel/module.mk

@@ -26,6 +26,12 @@ void kernel_poweroff(void)
     shutdown(SHUTDOWN_poweroff);
 }
 
+void kernel_reboot(void)
+{
+    printk("Rebooting.\n");
+    shutdown(SHUTDOWN_reboot);
+}
+
 void kernel_crash(void)
 {
     shutdown(SHUTDOWN_crash);

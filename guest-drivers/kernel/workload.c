@@ -2,6 +2,7 @@
  * workload.c: the kernel's built-in workloads and the hand-over to init.
  *   hello   banner line, a few timer ticks, an event-channel loopback, poweroff
  *   panic   panics on purpose (tests the crash path)
+ *   xenstore  idles until control/shutdown asks it to go (kernel_store.c)
  * Any other name is run as a user program under init (proc.h).
  */
 #include "cmdline.h"
@@ -12,6 +13,7 @@
 #include "riscv.h"
 #include "time.h"
 #include "workload.h"
+#include "../xenbus/kernel_store.h"
 
 void cpu_idle(void)
 {
@@ -106,5 +108,7 @@ void workload_run(const char *name)
         hello();
     if (!strcmp(name, "panic"))
         panic("workload=panic: panicking on request");
+    if (!strcmp(name, "xenstore"))
+        store_workload();
     proc_run_init(name);
 }

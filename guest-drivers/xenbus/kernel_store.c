@@ -1,0 +1,164 @@
+/*
+ * kernel_store.c: the guest kernel's xenstore client, as a Linux PV guest
+ * has it: at boot it reads its own `name` (relative paths resolve under
+ * /local/domain/<id>), writes `data/kernel`, and watches `control/shutdown`.
+ * When the toolstack writes `poweroff`/`halt` or `reboot` there, the guest
+ * clears the node (in a transaction, as Linux's shutdown_handler) and shuts
+ * down with that reason. `suspend` is not supported and is left in place.
+ *
+ * Waiting: the xenbus `wait` hook blocks in SCHEDOP_block with the store
+ * event channel bound (its upcall wakes us), and with a 10 ms timer armed
+ * when no earlier deadline is, so a lost notification costs latency only.
+ * Invariant: xenbus is used only from boot code and kernel idle loops (never
+ * from an interrupt), so a request is never interrupted by another.
+ */
+#include "kernel_store.h"
+
+#include "../kernel/evtchn.h"
+#include "../kernel/frame.h"
+#include "../kernel/hypercall.h"
+#include "../kernel/kernel.h"
+#include "../kernel/time.h"
+#include "../kernel/vm.h"
+#include "../kernel/workload.h"
+#include "xenbus.h"
+
+#define WAIT_SLICE_NS 10000000ull   /* 10 ms */
+
+static struct xenbus bus;
+static bool connected;
+static evtchn_port_t store_port;
+static uint64_t store_upcalls;
+
+static void store_notify(void *arg)
+{
+    (void)arg;
+    evtchn_send(store_port);
+}
+
+/* Block until an interrupt (the store's upcall, or our timer slice). */
+static void store_wait(void *arg)
+{
+    uint64_t now = time_now_ns(), old = time_deadline();
+    bool armed = !old || old > now + WAIT_SLICE_NS;
+
+    (void)arg;
+    if (armed)
+        time_set_deadline(now + WAIT_SLICE_NS);
+    cpu_idle();
+    if (armed)
+        time_set_deadline(old);
+}
+
+static void store_upcall(evtchn_port_t port, void *arg)
+{
+    (void)port;
+    (void)arg;
+    store_upcalls++;   /* waking the vCPU was the point */
+}
+
+/* Read control/shutdown and clear it, in one transaction. The request, or "" for none. */
+static void take_request(char *req, size_t size)
+{
+    for (int tries = 0; tries < 10; tries++) {
+        uint32_t tx;
+        int rc;
+
+        req[0] = '\0';
+        if (xenbus_transaction_start(&bus, &tx) < 0)
+            return;
+        rc = xenbus_read(&bus, tx, "control/shutdown", req, size);
+        if (rc <= 0) {
+            xenbus_transaction_end(&bus, tx, false);
+            req[0] = '\0';
+            return;
+        }
+        if (xenbus_write(&bus, tx, "control/shutdown", "") < 0) {
+            xenbus_transaction_end(&bus, tx, false);
+            return;
+        }
+        rc = xenbus_transaction_end(&bus, tx, true);
+        if (rc == 0)
+            return;
+        if (rc != -XENBUS_EAGAIN) {
+            printk("xenstore: clearing control/shutdown failed (%d)\n", rc);
+            return;
+        }
+    }
+}
+
+static void on_shutdown(struct xenbus *xb, const char *path, void *arg)
+{
+    char req[32];
+
+    (void)xb;
+    (void)path;
+    (void)arg;
+    take_request(req, sizeof(req));
+    if (!req[0])
+        return;   /* the watch's first firing, or our own clearing */
+    printk("xenstore: control/shutdown = %s\n", req);
+    if (!strcmp(req, "poweroff") || !strcmp(req, "halt"))
+        kernel_poweroff();
+    if (!strcmp(req, "reboot"))
+        kernel_reboot();
+    printk("xenstore: shutdown request '%s' not supported, ignored\n", req);
+}
+
+bool store_init(uint64_t gfn, uint32_t port)
+{
+    static const struct xenbus_ops ops = { 0, store_notify, store_wait };
+    uint64_t pa = gfn << PAGE_SHIFT;
+    char name[128];
+    int rc;
+
+    if (gfn == 0) {
+        printk("xenstore: no store ring in start_info\n");
+        return false;
+    }
+    store_port = port;
+    xenbus_init(&bus, (void *)(frame_is_ram(pa) ? pa : vm_map_fixmap(pa)), &ops);
+    if (evtchn_bind_handler(port, store_upcall, 0) < 0) {
+        printk("xenstore: cannot bind event channel %u\n", port);
+        return false;
+    }
+    rc = xenbus_read(&bus, XENBUS_TX_NONE, "name", name, sizeof(name));
+    if (rc < 0) {
+        printk("xenstore: reading name failed (%d)\n", rc);
+        return false;
+    }
+    printk("xenstore: connected (ring gfn %lx, port %u), my name is %s\n",
+           (unsigned long)gfn, port, name);
+    rc = xenbus_write(&bus, XENBUS_TX_NONE, "data/kernel", KERNEL_BANNER);
+    if (rc < 0)
+        printk("xenstore: writing data/kernel failed (%d)\n", rc);
+    rc = xenbus_watch(&bus, "control/shutdown", on_shutdown, 0);
+    if (rc < 0)
+        printk("xenstore: watching control/shutdown failed (%d)\n", rc);
+    connected = true;
+    return true;
+}
+
+struct xenbus *store_bus(void)
+{
+    return connected ? &bus : 0;
+}
+
+void store_poll(void)
+{
+    if (connected)
+        xenbus_dispatch(&bus);
+}
+
+void store_workload(void)
+{
+    if (!connected) {
+        printk("xenstore: workload=xenstore needs a store; powering off\n");
+        kernel_poweroff();
+    }
+    printk("xenstore: waiting for control/shutdown\n");
+    for (;;) {
+        store_poll();
+        store_wait(0);
+    }
+}
