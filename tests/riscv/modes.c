@@ -6,7 +6,8 @@
  * U. U checks that its ecall reaches S (SPP = U), that an S CSR access and a
  * counter read it is not granted trap to M with MPP = U (cause 2), that an
  * ebreak traps to M (cause 3), and that counter access follows mcounteren
- * and scounteren. The mret that leaves M must clear mstatus.MPRV. M's handlers count every trap; the totals are checked at
+ * and scounteren. The mret that leaves M must clear mstatus.MPRV (a rule
+ * new in privileged spec 1.12, which QEMU 7.2 does not follow yet). M's handlers count every trap; the totals are checked at
  * the end, so a lost or doubled trap fails the run.
  */
 #include "rt.h"
