@@ -1,10 +1,15 @@
 /*
  * kernel_store.c: the guest kernel's xenstore client, as a Linux PV guest
  * has it: at boot it reads its own `name` (relative paths resolve under
- * /local/domain/<id>), writes `data/kernel`, and watches `control/shutdown`.
+ * /local/domain/<id>), writes `data/kernel`, watches `control/shutdown` and
+ * then advertises `control/feature-poweroff` and `-reboot` = 1 (xl asks
+ * through control/shutdown only when they are set).
  * When the toolstack writes `poweroff`/`halt` or `reboot` there, the guest
  * clears the node (in a transaction, as Linux's shutdown_handler) and shuts
  * down with that reason. `suspend` is not supported and is left in place.
+ * For tests and diagnosis, each `xs-read=PATH` word of the command line is
+ * read once at boot and its value or error printed (a guest may read only
+ * what its permissions allow: another domain's nodes give EACCES).
  *
  * Waiting: the xenbus `wait` hook blocks in SCHEDOP_block with the store
  * event channel bound (its upcall wakes us), and with a 10 ms timer armed
@@ -14,6 +19,7 @@
  */
 #include "kernel_store.h"
 
+#include "../kernel/cmdline.h"
 #include "../kernel/evtchn.h"
 #include "../kernel/frame.h"
 #include "../kernel/hypercall.h"
@@ -105,6 +111,37 @@ static void on_shutdown(struct xenbus *xb, const char *path, void *arg)
     printk("xenstore: shutdown request '%s' not supported, ignored\n", req);
 }
 
+static const char *error_name(int err)
+{
+    switch (-err) {
+    case XENBUS_EACCES: return "EACCES";
+    case XENBUS_ENOENT: return "ENOENT";
+    case XENBUS_EINVAL: return "EINVAL";
+    case XENBUS_E2BIG: return "E2BIG";
+    default: return "error";
+    }
+}
+
+/* The command line's xs-read=PATH probes. */
+static void read_probes(void)
+{
+    static const char key[] = "xs-read=";
+    char value[128];
+
+    for (int i = 0; i < cmdline_argc; i++) {
+        const char *path = cmdline_argv[i] + sizeof(key) - 1;
+        int rc;
+
+        if (strncmp(cmdline_argv[i], key, sizeof(key) - 1) != 0)
+            continue;
+        rc = xenbus_read(&bus, XENBUS_TX_NONE, path, value, sizeof(value));
+        if (rc < 0)
+            printk("xenstore: read %s: %s (%d)\n", path, error_name(rc), rc);
+        else
+            printk("xenstore: read %s = \"%s\"\n", path, value);
+    }
+}
+
 bool store_init(uint64_t gfn, uint32_t port)
 {
     static const struct xenbus_ops ops = { 0, store_notify, store_wait };
@@ -133,8 +170,14 @@ bool store_init(uint64_t gfn, uint32_t port)
     if (rc < 0)
         printk("xenstore: writing data/kernel failed (%d)\n", rc);
     rc = xenbus_watch(&bus, "control/shutdown", on_shutdown, 0);
-    if (rc < 0)
+    if (rc < 0) {
         printk("xenstore: watching control/shutdown failed (%d)\n", rc);
+    } else {
+        /* Listening now: tell the toolstack, as Linux does, so xl asks here first. */
+        xenbus_write(&bus, XENBUS_TX_NONE, "control/feature-poweroff", "1");
+        xenbus_write(&bus, XENBUS_TX_NONE, "control/feature-reboot", "1");
+    }
+    read_probes();
     connected = true;
     return true;
 }
