@@ -33,6 +33,31 @@ static void vm_hart_setup(struct hart *h)
 
 int vm_create(struct sh_vm *vm, domid_t id, const struct paging_ops *ops, uint64_t frames)
 {
+    return vm_create_ex(vm, id, ops, frames, false);
+}
+
+/* RAM as 2 MiB blocks with 2 MiB p2m entries. */
+static int vm_ram_2m(struct sh_vm *vm, domid_t id, uint64_t frames)
+{
+    for (uint64_t i = 0; i < frames; i += 512) {
+        mfn_t m = alloc_frames(9, id, PGT_guest_ram);
+        int rc;
+
+        if (!mfn_valid_value(m))
+            return -ENOMEM;
+        for (unsigned j = 0; j < 512; j++)
+            vm->ram[i + j] = _mfn(mfn_x(m) + j);
+        vm->nr_frames = i + 512;
+        rc = p2m_set_entry(&vm->d.p2m, _gfn((VM_RAM_GPA >> PAGE_SHIFT) + i), m, 9, p2m_ram_rw);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int vm_create_ex(struct sh_vm *vm, domid_t id, const struct paging_ops *ops, uint64_t frames,
+                 bool p2m_2m)
+{
     int rc = -ENOMEM;
 
     memset(vm, 0, sizeof(*vm));
@@ -46,9 +71,11 @@ int vm_create(struct sh_vm *vm, domid_t id, const struct paging_ops *ops, uint64
     vm->ram = calloc(frames, sizeof(*vm->ram));
     if (!vm->ram)
         return rc;
-    if ((rc = p2m_init(&vm->d.p2m, &vm->d, PT_SV39X4, false)))
+    if ((rc = p2m_init(&vm->d.p2m, &vm->d, PT_SV39X4, p2m_2m)))
         goto out;
-    for (uint64_t i = 0; i < frames; i++) {
+    if (p2m_2m && (rc = vm_ram_2m(vm, id, frames)))
+        goto out;
+    for (uint64_t i = p2m_2m ? frames : 0; i < frames; i++) {
         vm->ram[i] = alloc_frames(0, id, PGT_guest_ram);
         if (!mfn_valid_value(vm->ram[i]))
             return -ENOMEM;
@@ -217,7 +244,7 @@ int vm_run(struct sh_vm *vm, uint64_t entry, uint64_t arg, uint64_t max_exits)
         if (k != HART_EXIT_TRAP || (ex.cause & CAUSE_INTERRUPT))
             return -EIO;
         rc = vm_exit(vm, &ex);
-        if (vm->ops->mode == PAGING_SHADOW && shadow_check(&vm->d) != 0)
+        if (vm->ops->mode == PAGING_SHADOW && !vm->no_check && shadow_check(&vm->d) != 0)
             vm->check_failures++;
         if (rc)
             return rc > 0 ? 0 : rc;

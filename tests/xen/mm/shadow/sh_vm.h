@@ -35,12 +35,17 @@ struct sh_vm {
     size_t nr_log, cap_log;
     uint64_t exits;
     unsigned check_failures;     /* shadow_check() disagreements after exits */
+    bool no_check;               /* benchmarks: skip shadow_check() after exits */
     uint64_t last_cause;         /* the exit that stopped a failed run */
     uint64_t last_pc;
 };
 
 /* Create a domain with `frames` 4 KiB frames of RAM under ops. 0 or -errno. */
 int vm_create(struct sh_vm *vm, domid_t id, const struct paging_ops *ops, uint64_t frames);
+/* The same; with p2m_2m, RAM is 2 MiB blocks mapped by 2 MiB p2m entries
+ * (frames a multiple of 512). */
+int vm_create_ex(struct sh_vm *vm, domid_t id, const struct paging_ops *ops, uint64_t frames,
+                 bool p2m_2m);
 void vm_destroy(struct sh_vm *vm);
 
 /* Host pointer to guest-physical address gpa (inside RAM). */
@@ -55,7 +60,7 @@ int vm_load_elf(struct sh_vm *vm, const char *path, uint64_t *entry);
  * Run the guest from entry in VS-mode with a0 = arg (MMU off) until it makes
  * the PT_ECALL_END call (returns 0), an exit cannot be handled (-errno, with
  * last_cause/last_pc), or max_exits exits (-ETIMEDOUT). In shadow mode
- * shadow_check() runs after every exit.
+ * shadow_check() runs after every exit unless no_check.
  */
 int vm_run(struct sh_vm *vm, uint64_t entry, uint64_t arg, uint64_t max_exits);
 

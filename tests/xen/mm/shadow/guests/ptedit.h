@@ -30,6 +30,7 @@ enum pt_opcode {
     PT_OP_READ_SATP, /* logs satp (csrr) */
     PT_OP_EXEC,      /* a: va; jalr to it (the page holds `ret` at offset 0) */
     PT_OP_SUM,       /* a: 0 or 1: sstatus.SUM */
+    PT_OP_TOUCH,     /* a: va, b: count: load a, a + 4 KiB, ... quietly (benchmarks) */
 };
 
 struct pt_op {

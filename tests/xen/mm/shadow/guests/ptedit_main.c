@@ -125,6 +125,14 @@ void ptedit_main(const struct pt_op *op)
         case PT_OP_EXEC:
             do_exec(op->a);
             break;
+        case PT_OP_TOUCH: {
+            unsigned long sum = 0;
+
+            for (unsigned long i = 0; i < op->b; i++)
+                sum += do_load(op->a + (i << 12));
+            (void)sum;
+            break;
+        }
         case PT_OP_SUM:
             if (op->a)
                 __asm__ volatile("csrs sstatus, %0" : : "r"(1UL << 18));
