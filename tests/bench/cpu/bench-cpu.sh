@@ -8,13 +8,13 @@
 # QEMU: the same instruction count (the program is deterministic: rvsim's
 # instret of the full run minus that of the zero-iteration build), over the
 # wall time of the full run minus that of the zero-iteration run (QEMU's own
-# start-up and teardown); best of RUNS runs each.
+# start-up and teardown); best of RUNS (default 5) runs each.
 set -e
 B=${1:?usage: bench-cpu.sh BUILD_DIR}
 RVSIM=$B/bin/rvsim
 FULL=$B/guest/bench-cpu.elf
 EMPTY=$B/guest/bench-cpu-empty.elf
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 QEMU=qemu-system-riscv64
 
 # The value of "key":N in a JSON line.
