@@ -7,9 +7,12 @@
  *   bench-create CONFIG RUNS BACKGROUND...
  *
  * For each BACKGROUND count (e.g. 0 100 500): create that many other domains
- * first (built and left paused, 4 MiB each), then time RUNS create/destroy
- * cycles of a 16 MiB domain from CONFIG and print the median, the 10th and
- * 90th percentiles. Prints figures only; nothing here is a pass/fail test.
+ * first (as xl does, left paused, 4 MiB each), then time RUNS create/destroy
+ * cycles of a 16 MiB domain from CONFIG, two ways: the domain builder alone
+ * (libxl_domain_build + xc_domain_destroy: the hypervisor's side) and the
+ * whole of `xl create`/`xl destroy` (libxl_domain_create/destroy, which add
+ * the xenstore layout and introduction when xenstored runs). Prints the
+ * median, the 10th and 90th percentiles; nothing here is a pass/fail test.
  * Invariant: every domain it creates is destroyed before it exits.
  */
 #include "libxl_umbra.h"
@@ -42,50 +45,63 @@ static double percentile(double *v, int n, int p)
     return v[(n - 1) * p / 100];
 }
 
-static int build(xc_interface *xch, struct libxl_domain_config *cfg, bool paused, uint32_t *domid)
+/* Create cfg running (or paused): the builder alone, or all of xl create. */
+static int create_one(xc_interface *xch, struct libxl_domain_config *cfg, bool whole, bool paused,
+                  uint32_t *domid)
 {
+    struct libxl_layout lay;
     char err[LIBXL_ERR_MAX];
+    int rc = whole ? libxl_domain_create(xch, cfg, paused, domid, err, sizeof(err))
+                   : libxl_domain_build(&libxl_xc_ops, xch, cfg, paused ? LIBXL_BUILD_PAUSED : 0,
+                                        domid, &lay, err, sizeof(err));
 
-    if (libxl_domain_create(xch, cfg, paused, domid, err, sizeof(err)) < 0) {
+    if (rc < 0)
         fprintf(stderr, "bench-create: %s: %s\n", cfg->name, err);
-        return -1;
-    }
-    return 0;
+    return rc;
+}
+
+static int destroy_one(xc_interface *xch, bool whole, uint32_t domid)
+{
+    int rc = whole ? libxl_domain_destroy(xch, domid) : xc_domain_destroy(xch, domid);
+
+    if (rc < 0)
+        perror("bench-create: destroy");
+    return rc;
 }
 
 /* Time `runs` create/destroy cycles; prints one line of figures. */
-static int measure(xc_interface *xch, struct libxl_domain_config *cfg, int runs, int background)
+static int measure(xc_interface *xch, struct libxl_domain_config *cfg, int runs, int background,
+                   bool whole)
 {
-    double *create = calloc((size_t)runs, sizeof(double));
-    double *destroy = calloc((size_t)runs, sizeof(double));
+    double *t_create = calloc((size_t)runs, sizeof(double));
+    double *t_destroy = calloc((size_t)runs, sizeof(double));
     int rc = -1;
 
-    if (!create || !destroy)
+    if (!t_create || !t_destroy)
         goto out;
     for (int i = 0; i < runs; i++) {
         uint32_t domid;
         double t0 = now_us(), t1, t2;
 
         snprintf(cfg->name, sizeof(cfg->name), "bench-%d", i);
-        if (build(xch, cfg, false, &domid) < 0)
+        if (create_one(xch, cfg, whole, false, &domid) < 0)
             goto out;
         t1 = now_us();
-        if (libxl_domain_destroy(xch, domid) < 0) {
-            perror("bench-create: destroy");
+        if (destroy_one(xch, whole, domid) < 0)
             goto out;
-        }
         t2 = now_us();
-        create[i] = t1 - t0;
-        destroy[i] = t2 - t1;
+        t_create[i] = t1 - t0;
+        t_destroy[i] = t2 - t1;
     }
-    printf("%10d  %9.3f  %7.3f  %7.3f  %10.3f  %7.3f  %7.3f\n", background,
-           percentile(create, runs, 50) / 1e3, percentile(create, runs, 10) / 1e3,
-           percentile(create, runs, 90) / 1e3, percentile(destroy, runs, 50) / 1e3,
-           percentile(destroy, runs, 10) / 1e3, percentile(destroy, runs, 90) / 1e3);
+    printf("%-9s %10d  %9.3f  %7.3f  %7.3f  %10.3f  %7.3f  %7.3f\n",
+           whole ? "xl" : "builder", background,
+           percentile(t_create, runs, 50) / 1e3, percentile(t_create, runs, 10) / 1e3,
+           percentile(t_create, runs, 90) / 1e3, percentile(t_destroy, runs, 50) / 1e3,
+           percentile(t_destroy, runs, 10) / 1e3, percentile(t_destroy, runs, 90) / 1e3);
     rc = 0;
 out:
-    free(create);
-    free(destroy);
+    free(t_create);
+    free(t_destroy);
     return rc;
 }
 
@@ -121,7 +137,7 @@ int main(int argc, char **argv)
     }
     bgdoms = calloc(1, sizeof(*bgdoms));
     printf("16 MiB domain, %d runs per row; times in ms (median, p10, p90)\n", runs);
-    printf("background  create-med   c-p10    c-p90  destroy-med   d-p10    d-p90\n");
+    printf("path      background  create-med   c-p10    c-p90  destroy-med   d-p10    d-p90\n");
     for (int a = 3; a < argc; a++) {
         int want = atoi(argv[a]);
         uint32_t *grown = realloc(bgdoms, (size_t)(want > nbg ? want : nbg + 1) * sizeof(*bgdoms));
@@ -131,10 +147,10 @@ int main(int argc, char **argv)
         bgdoms = grown;
         for (; nbg < want; nbg++) {
             snprintf(bg.name, sizeof(bg.name), "background-%d", nbg);
-            if (build(xch, &bg, true, &bgdoms[nbg]) < 0)
+            if (create_one(xch, &bg, true, true, &bgdoms[nbg]) < 0)
                 goto out;
         }
-        if (measure(xch, &cfg, runs, nbg) < 0)
+        if (measure(xch, &cfg, runs, nbg, false) < 0 || measure(xch, &cfg, runs, nbg, true) < 0)
             goto out;
         fflush(stdout);
     }
