@@ -146,6 +146,15 @@ void m_trap(struct trapframe *tf)
     rt_exit(0x7fe);
 }
 
+volatile uint64_t rt_vectored_entries;
+
+/* M-mode handler reached through m_vector_table's interrupt slots. */
+void m_trap_vectored(struct trapframe *tf)
+{
+    rt_vectored_entries++;
+    m_trap(tf);
+}
+
 /* S/HS-mode trap handler (from s_trap_entry). */
 void s_trap(struct trapframe *tf)
 {

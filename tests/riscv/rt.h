@@ -103,6 +103,9 @@ extern rt_trap_hook rt_m_hook, rt_s_hook, rt_vs_hook;
 void m_trap_entry(void);
 void s_trap_entry(void);
 void vs_trap_entry(void);
+/* mtvec's vectored table (start.S) and the count of entries through its MSI/MTI slots. */
+void m_vector_table(void);
+extern volatile uint64_t rt_vectored_entries;
 extern char __stack_top[], __mstack_top[], __sstack_top[], __vsstack_top[];
 extern volatile uint64_t tohost, fromhost;
 

@@ -124,3 +124,31 @@ _start:
     TRAP_ENTRY m_trap_entry, mscratch, m_trap, mret
     TRAP_ENTRY s_trap_entry, sscratch, s_trap, sret
     TRAP_ENTRY vs_trap_entry, sscratch, vs_trap, sret
+
+/*
+ * A vectored-mode table for mtvec (MODE = 1): interrupt cause n enters at
+ * base + 4n. Entry 7 (machine timer) and 3 (machine software) go to
+ * m_vec_entry, whose handler records the cause it was entered for; every
+ * other slot goes to the plain m_trap_entry (exceptions use slot 0).
+ */
+    .text
+    .balign 64
+    .globl m_vector_table
+m_vector_table:
+    .option push
+    .option norvc
+    j       m_trap_entry            /* 0: exceptions */
+    j       m_trap_entry
+    j       m_trap_entry
+    j       m_vec_entry             /* 3: MSI */
+    j       m_trap_entry
+    j       m_trap_entry
+    j       m_trap_entry
+    j       m_vec_entry             /* 7: MTI */
+    j       m_trap_entry
+    j       m_trap_entry
+    j       m_trap_entry
+    j       m_trap_entry
+    .option pop
+
+    TRAP_ENTRY m_vec_entry, mscratch, m_trap_vectored, mret
