@@ -160,6 +160,7 @@ static bool sh_leaf_resolves(struct shadow_domain *sd, struct sh_vcpu *sv, uint6
     return (e & PTE_R) || (acc->mxr && (e & PTE_X));
 }
 
+/* The five cases of the file comment, in order. Returns as shadow_handle_fault. */
 static int sh_fault(struct shadow_domain *sd, struct vcpu *v, const struct hart_exit *ex)
 {
     struct sh_vcpu *sv = &sd->vcpus[v->vcpu_id];
@@ -168,56 +169,56 @@ static int sh_fault(struct shadow_domain *sd, struct vcpu *v, const struct hart_
     struct sh_access acc = { sh_access_of(ex->cause), !(sstatus & MSTATUS_SPP),
                              (vsstatus & MSTATUS_SUM) != 0,
                              ((vsstatus | sstatus) & MSTATUS_MXR) != 0 };
+    bool write = (acc.access & PG_ACCESS_WRITE) != 0, emulated = false;
     uint64_t va = ex->tval;
     struct sh_gwalk gw;
-    p2m_type_t t;
-    int rc, cause, ad;
+    p2m_type_t t = p2m_invalid;
+    int rc = -EINVAL, cause, ad;
 
     if (sv->top < 0)
-        return -EINVAL;
+        goto out;
     if ((rc = sh_prealloc(sd, sh_worst_case(sd->tops[sv->top].levels))))
-        return rc;
+        goto out;
     sd->stats.faults++;
     cause = sh_guest_walk(sd, sv->guest_satp, va, &acc, &gw);
     if (!cause && !mfn_valid_value(sh_p2m_lookup_access(sd, gw.gfn, &t))) {
+        rc = -EFAULT;          /* physical mode: an access outside the domain's RAM */
         if (!gw.levels)
-            return -EFAULT;   /* physical mode: an access outside the domain's RAM */
+            goto out;
         cause = (int)ex->cause;
     }
-    if (cause) {
+    if (cause) {               /* 1, 2: the guest's own page fault */
         sd->stats.faults_reflected++;
         sh_inject_trap(v->hart, (uint64_t)cause, va, ex->pc);
-        return 1;
+        rc = 1;
+        goto out;
     }
-    if ((acc.access & PG_ACCESS_WRITE) && !sh_p2m_type_writable(t))
-        return -EACCES;       /* read-only or shared in the p2m */
-    ad = sh_set_guest_ad(sd, &gw, acc.access);
-    if (ad == -EAGAIN)
-        return 0;
+    rc = -EACCES;              /* read-only or shared in the p2m */
+    if (write && !sh_p2m_type_writable(t))
+        goto out;
+    ad = sh_set_guest_ad(sd, &gw, acc.access);       /* 3 */
+    rc = ad == -EAGAIN ? 0 : ad;
     if (ad < 0)
-        return ad;
-    if ((acc.access & PG_ACCESS_WRITE) && sh_is_protected_table(sd, gw.gfn)) {
-        struct sh_gfn *g = sh_gfn_find(sd, gw.gfn);
-
+        goto out;
+    if (write && sh_is_protected_table(sd, gw.gfn)) { /* 4 */
         sd->stats.faults_wp_emulate++;
-        if (!sh_oos_try(sd, g)) {
+        if (!sh_oos_try(sd, sh_gfn_find(sd, gw.gfn))) {
             if ((rc = sh_emulate_pt_store(sd, v, ex, gw.gfn)))
-                return rc;
-            rc = sh_fill(sd, sv, va, &gw);   /* read-only, saves the next read fault */
-            hart_hfence_vvma(v->hart, va, ~0ULL);
-            return rc;
+                goto out;
+            emulated = true;   /* the fill below maps it read-only for later reads */
         }
     } else if (ad) {
         sd->stats.faults_ad++;
     } else {
         sd->stats.faults_not_present++;
     }
-    if ((rc = sh_fill(sd, sv, va, &gw)))
-        return rc;
+    if ((rc = sh_fill(sd, sv, va, &gw)))             /* 5 */
+        goto out;
     hart_hfence_vvma(v->hart, va, ~0ULL);
-    if (!sh_leaf_resolves(sd, sv, va, &acc))
-        return -EOPNOTSUPP;   /* e.g. VU-mode with the guest MMU off */
-    return 0;
+    if (!emulated && !sh_leaf_resolves(sd, sv, va, &acc))
+        rc = -EOPNOTSUPP;      /* e.g. VU-mode with the guest MMU off */
+out:
+    return rc;
 }
 
 /*
