@@ -14,3 +14,7 @@ $(B)/gobj/guest-drivers/kernel/userprogs.o: $(USER_ELFS) guest-drivers/kernel/ge
 	$(GUEST_CC) $(GUEST_CFLAGS) -c -o $@ $(@:.o=.S)
 
 $(eval $(call guest-prog,kernel,$(KERNEL_SRCS),guest-drivers/kernel/kernel.lds))
+
+# The integration/guest suites (tests/integration/guest_*.c) boot this kernel's
+# workloads on a private stack; they live in the one CUnit binary.
+TEST_SRCS += $(sort $(wildcard tests/integration/guest_*.c))
