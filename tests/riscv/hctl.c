@@ -6,8 +6,11 @@
  * sfence.vma, wfi and sret raise virtual-instruction exceptions (cause 22,
  * handled by HS). A load from a GPA that G-stage lacks, with cause 21 not
  * delegated by medeleg, traps to M with mtval = GVA, mtval2 = GPA >> 2 and
- * mstatus.MPV and GVA set; M maps it and mret returns to VS. The guest then
- * drops to VU (once HS cleared VTSR), where an S CSR access raises a
+ * mstatus.MPV and GVA set; M maps it and mret returns to VS. Once HS has
+ * cleared VTSR: an S timer interrupt (STIP, delegated to HS) pending while
+ * the guest runs traps to HS although HS has sstatus.SIE clear, and a VS
+ * timer interrupt injected through hvip.VSTIP reaches the guest as an STI
+ * once it enables it. The guest then drops to VU, where an S CSR access raises a
  * virtual-instruction exception and an ecall (cause 8) is delegated by
  * hedeleg to the guest's own handler. Finally HS writes guest memory with
  * HSV.D and reads it back with HLV.W and HLV.BU.
@@ -27,12 +30,16 @@
 #define HSTATUS_VTSR  (1ULL << 22)
 #define SYS_CLR_VTSR  1        /* VS -> HS */
 #define SYS_VU_DONE   2        /* VU -> VS */
+#define SYS_HS_STIP   3        /* VS -> HS, and HS -> M: set (a0 = 1) or clear mip.STIP */
+#define SYS_VSTIP     4        /* VS -> HS: set (a0 = 1) or clear hvip.VSTIP */
+#define MIP_VSTIP     (1ULL << IRQ_VS_TIMER)
 
 static const struct pt_fmt g_fmt = { 3, 1 };
 static uint64_t *g_root;
 static uint64_t hole_page[512] __attribute__((aligned(4096)));
 static volatile uint64_t hs_virtual, m_gpf, m_mtval, m_mtval2, vs_ecalls_from_vu, vu_result;
 static volatile uint64_t guest_word;
+static volatile uint64_t hs_timer_irqs, hs_irq_spv, vs_timer_irqs;
 
 static uint64_t probe(uint64_t which);
 
@@ -41,7 +48,14 @@ static int m_hook(struct trapframe *tf, uint64_t cause)
 {
     uint64_t mstatus = csr_read(mstatus);
 
-    (void)tf;
+    if (cause == CAUSE_ECALL_S && tf->x[17] == SYS_HS_STIP) {
+        if (tf->x[10])
+            csr_set(mip, MIP_STIP);
+        else
+            csr_clear(mip, MIP_STIP);
+        csr_write(mepc, csr_read(mepc) + 4);
+        return 1;
+    }
     if (cause != CAUSE_LOAD_GUEST_PF)
         return 0;
     m_gpf++;
@@ -78,8 +92,22 @@ static void vs_continue(void)
     rt_sys_exit(0);
 }
 
+static uint64_t sys2(uint64_t nr, uint64_t arg)
+{
+    register uint64_t a0 __asm__("a0") = arg;
+    register uint64_t a7 __asm__("a7") = nr;
+
+    __asm__ volatile("ecall" : "+r"(a0) : "r"(a7) : "memory");
+    return a0;
+}
+
 static int vs_hook(struct trapframe *tf, uint64_t cause)
 {
+    if (cause == (CAUSE_IRQ | IRQ_S_TIMER)) {     /* VSTIP, seen as STIP by the guest */
+        vs_timer_irqs++;
+        sys2(SYS_VSTIP, 0);
+        return 1;
+    }
     if (cause != CAUSE_ECALL_U || tf->x[17] != SYS_VU_DONE)
         return 0;
     vs_ecalls_from_vu++;
@@ -120,6 +148,22 @@ static void guest_main(void)
     /* Into VU: HS clears VTSR first, so this sret is allowed. */
     a0 = 0;
     __asm__ volatile("ecall" : "+r"(a0) : "r"(a7) : "memory");
+
+    /*
+     * An HS-level timer interrupt arriving while V = 1 goes to HS whatever
+     * vsstatus.SIE says (HS interrupts are always enabled in VS).
+     */
+    sys2(SYS_HS_STIP, 1);
+    CHECK(hs_timer_irqs == 1 && hs_irq_spv);
+    /* A VS timer interrupt injected through hvip reaches the guest as STI
+     * (its handler returns with sret, which VTSR no longer traps). */
+    sys2(SYS_VSTIP, 1);
+    CHECK(vs_timer_irqs == 0);                  /* vsie.STIE is still clear */
+    csr_set(sie, MIP_STIP);
+    csr_set(sstatus, MSTATUS_SIE);
+    csr_clear(sstatus, MSTATUS_SIE);
+    CHECK(vs_timer_irqs == 1);
+
     csr_clear(sstatus, MSTATUS_SPP);
     csr_write(sepc, (uint64_t)vu_main);
     __asm__ volatile("sret" ::: "memory");
@@ -131,7 +175,20 @@ static int hs_hook(struct trapframe *tf, uint64_t cause)
 {
     uint64_t epc = csr_read(sepc);
 
-    if (cause == CAUSE_VIRTUAL_INSN) {
+    if (cause == (CAUSE_IRQ | IRQ_S_TIMER)) {
+        hs_timer_irqs++;
+        hs_irq_spv = csr_read(hstatus) & HSTATUS_SPV;
+        sys2(SYS_HS_STIP, 0);
+        return 1;
+    }
+    if (cause == CAUSE_ECALL_VS && tf->x[17] == SYS_HS_STIP) {
+        sys2(SYS_HS_STIP, tf->x[10]);           /* pending now; taken on return to VS */
+    } else if (cause == CAUSE_ECALL_VS && tf->x[17] == SYS_VSTIP) {
+        if (tf->x[10])
+            csr_set(hvip, MIP_VSTIP);
+        else
+            csr_clear(hvip, MIP_VSTIP);
+    } else if (cause == CAUSE_VIRTUAL_INSN) {
         CHECK(csr_read(hstatus) & HSTATUS_SPV);
         hs_virtual++;
         tf->x[10] = MARK;
@@ -164,6 +221,8 @@ static void hs_main(void)
     csr_write(hgatp, pt_satp(g_root, &g_fmt, 3));
     hfence_gvma_all();
     csr_write(hedeleg, 1 << CAUSE_ECALL_U);
+    csr_write(hideleg, MIP_VSTIP);
+    csr_set(sie, MIP_STIP);                     /* HS's SIE stays 0: taken only in VS */
     csr_write(vsatp, 0);
     csr_write(vstvec, (uint64_t)vs_trap_entry);
     csr_write(vsscratch, (uint64_t)__vsstack_top);
@@ -184,6 +243,7 @@ int main(void)
     CHECK(pt_map(g_root, &g_fmt, 0x80000000ULL, 0x80000000ULL, 2, PTE_U | PTE_RWX | PTE_AD) == 0);
     rt_m_hook = m_hook;
     csr_write(medeleg, (1 << CAUSE_ECALL_VS) | (1 << CAUSE_VIRTUAL_INSN) | (1 << CAUSE_ECALL_U));
+    csr_write(mideleg, MIP_STIP);
     csr_write(stvec, (uint64_t)s_trap_entry);
     csr_write(sscratch, (uint64_t)__sstack_top);
     rt_m_to_s(hs_main);
