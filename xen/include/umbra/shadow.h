@@ -90,4 +90,11 @@ void shadow_set_tlb_shootdown(struct domain *d, void (*fn)(struct domain *d, gfn
  */
 uint64_t shadow_guest_satp(struct domain *d, unsigned vcpu_id);
 
+/*
+ * Load a satp value for vCPU v as if the guest had written it (setvcpucontext
+ * with the MMU on, restore). Returns 0 (an unsupported MODE is ignored, WARL)
+ * or -errno. v must not be running.
+ */
+int shadow_load_guest_satp(struct vcpu *v, uint64_t satp);
+
 #endif

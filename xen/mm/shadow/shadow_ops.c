@@ -292,3 +292,15 @@ uint64_t shadow_guest_satp(struct domain *d, unsigned vcpu_id)
 
     return vcpu_id < sd->nr_vcpus ? sd->vcpus[vcpu_id].guest_satp : 0;
 }
+
+int shadow_load_guest_satp(struct vcpu *v, uint64_t satp)
+{
+    struct shadow_domain *sd = sh_dom(v->domain);
+    int rc = -EINVAL;
+
+    if (!sd || v->vcpu_id >= sd->nr_vcpus)
+        return rc;
+    sh_op_begin(sd);
+    rc = sh_set_guest_satp(sd, v, satp);
+    return sh_op_end(sd, v, rc);
+}

@@ -142,6 +142,19 @@ static void test_not_owned(void)
     CU_ASSERT_EQUAL(vinsn(csr_insn(2, A0, 0, CSR_SSTATUS), true), -EOPNOTSUPP);
 }
 
+static void test_load_guest_satp(void)
+{
+    uint64_t satp = ((uint64_t)SATP_MODE_SV48 << SATP_MODE_SHIFT) | (9ULL << SATP_ASID_SHIFT) |
+                    0x80030ULL;
+
+    CU_ASSERT_EQUAL(shadow_load_guest_satp(&vm->v, satp), 0);
+    CU_ASSERT_EQUAL(shadow_guest_satp(&vm->d, 0), satp);
+    CU_ASSERT_EQUAL(hart_csr_get(vm->v.hart, CSR_VSATP) >> SATP_MODE_SHIFT, SATP_MODE_SV48);
+    CU_ASSERT_EQUAL(shadow_load_guest_satp(&vm->v, 0), 0);
+    CU_ASSERT_EQUAL(shadow_guest_satp(&vm->d, 0), 0);
+    CU_ASSERT_EQUAL(shadow_check(&vm->d), 0);
+}
+
 static void test_pool_and_translate(void)
 {
     struct shadow_stats st;
@@ -160,4 +173,4 @@ static void test_pool_and_translate(void)
 UMBRA_SUITE(shadow_vinsn, "xen/mm/shadow/vinsn", setup, teardown,
             UMBRA_TEST(test_satp_guest_view), UMBRA_TEST(test_sfence),
             UMBRA_TEST(test_from_vu_is_illegal), UMBRA_TEST(test_not_owned),
-            UMBRA_TEST(test_pool_and_translate))
+            UMBRA_TEST(test_load_guest_satp), UMBRA_TEST(test_pool_and_translate))
