@@ -13,7 +13,8 @@
  *
  * Waiting: the xenbus `wait` hook blocks in SCHEDOP_block with the store
  * event channel bound (its upcall wakes us), and with a 10 ms timer armed
- * when no earlier deadline is, so a lost notification costs latency only.
+ * when no earlier deadline is, so a lost notification costs latency only
+ * (1 s in workload=xenstore's idle loop between watch events).
  * Invariant: xenbus is used only from boot code and kernel idle loops (never
  * from an interrupt), so a request is never interrupted by another.
  */
@@ -29,7 +30,8 @@
 #include "../kernel/workload.h"
 #include "xenbus.h"
 
-#define WAIT_SLICE_NS 10000000ull   /* 10 ms */
+#define WAIT_SLICE_NS 10000000ull     /* 10 ms, while a reply is awaited */
+#define IDLE_SLICE_NS 1000000000ull   /* 1 s, while idle between watch events */
 
 static struct xenbus bus;
 static bool connected;
@@ -42,18 +44,24 @@ static void store_notify(void *arg)
     evtchn_send(store_port);
 }
 
-/* Block until an interrupt (the store's upcall, or our timer slice). */
-static void store_wait(void *arg)
+/* Block until an interrupt: the store's upcall, or a timer `slice_ns` from now at the latest. */
+static void idle_for(uint64_t slice_ns)
 {
     uint64_t now = time_now_ns(), old = time_deadline();
-    bool armed = !old || old > now + WAIT_SLICE_NS;
+    bool armed = !old || old > now + slice_ns;
 
-    (void)arg;
     if (armed)
-        time_set_deadline(now + WAIT_SLICE_NS);
+        time_set_deadline(now + slice_ns);
     cpu_idle();
     if (armed)
         time_set_deadline(old);
+}
+
+/* xenbus's wait hook, while a request is in flight. */
+static void store_wait(void *arg)
+{
+    (void)arg;
+    idle_for(WAIT_SLICE_NS);
 }
 
 static void store_upcall(evtchn_port_t port, void *arg)
@@ -202,6 +210,6 @@ void store_workload(void)
     printk("xenstore: waiting for control/shutdown\n");
     for (;;) {
         store_poll();
-        store_wait(0);
+        idle_for(IDLE_SLICE_NS);
     }
 }
