@@ -18,15 +18,18 @@
  * fault (HS maps the GPA, htval = GPA >> 2, stval = GVA, hstatus.SPV/GVA);
  * a store guest-page fault on a read-only G-stage page; a VS-stage page
  * fault delegated by hedeleg to the guest's own handler; a guest-page fault
- * on the implicit read of a VS-stage PTE (htval = the PTE's GPA >> 2); a
+ * on the implicit read of a VS-stage PTE (htval = the PTE's GPA >> 2); one
+ * on the implicit write that sets A in a VS-stage PTE on a G-stage
+ * read-only page (cause of the original load, htval = the PTE's GPA); a
  * virtual-instruction exception for an H CSR; an ecall to HS. HS then
  * checks the totals and reads guest memory with HLV.D, under this guest's
  * VMID and under a second G-stage with another VMID.
  *
- * QEMU 7.2 (spike machine) passes all of it except three checks where it
+ * QEMU 7.2 (spike machine) passes all of it except four checks where it
  * departs from the spec: it reads vsip.SSIP as 0 while hvip.VSSIP is set
  * and delegated (yet delivers the interrupt); it treats the top GPA bit of
- * Sv39x4 (40) and Sv48x4 (49) as a sign bit, so the wide GPA faults; and
+ * Sv39x4 (40) and Sv48x4 (49) as a sign bit, so the wide GPA faults; it
+ * sets A in a VS-stage PTE without checking G-stage write permission; and
  * its TLB is not tagged by VMID, so after an hgatp switch without a fence
  * HLV still sees the previous guest's frame.
  */
@@ -47,6 +50,8 @@
 #define VA_VSFAULT  0x5000ULL
 #define VA_WIDE     0x40000000ULL
 #define VA_HIDDEN   0xC0000000ULL
+#define VA_ADTEST   0x100000000ULL  /* its leaf PTE (A = 0) sits in a G-stage read-only page */
+#define GPA_PTRO    0xE0000000ULL
 
 #define MAGIC1 0x6d61676963310001ULL
 #define MAGIC2 0x6d61676963320002ULL
@@ -63,7 +68,7 @@ static uint64_t gfault[512] __attribute__((aligned(4096)));
 static uint64_t gdata_vmid2[512] __attribute__((aligned(4096)));
 
 static struct pt_fmt g_fmt = { 3, 1 }, vs_fmt = { 3, 0 };
-static uint64_t *g_root, *g_root2, *vs_root, *vs_hidden_l1;
+static uint64_t *g_root, *g_root2, *vs_root, *vs_hidden_l1, *vs_ptro_l0;
 static volatile uint64_t identity_word = 0x1dULL;
 
 /* What HS and the guest saw. */
@@ -148,6 +153,18 @@ static void guest_main(void)
     CHECK(ld64(VA_HIDDEN + 8) == MAGIC1 + 1);
     CHECK(hs_gpf[CAUSE_LOAD_GUEST_PF] == 2);
 
+    /*
+     * Setting A in a VS-stage PTE is an implicit write: on a G-stage
+     * read-only page it faults, with the cause of the original access (a
+     * load: 21) and htval = the PTE's GPA >> 2. Once HS allows the write,
+     * the retried load sets A.
+     */
+    CHECK((ld64((uint64_t)&vs_ptro_l0[0]) & PTE_A) == 0);
+    CHECK(ld64(VA_ADTEST + 8) == MAGIC1 + 1);
+    CHECK(hs_gpf[CAUSE_LOAD_GUEST_PF] == 3);
+    CHECK(hs_gpf_htval[CAUSE_LOAD_GUEST_PF] == GPA_PTRO >> 2);
+    CHECK(ld64((uint64_t)&vs_ptro_l0[0]) & PTE_A);
+
     /* An H CSR from VS: virtual-instruction exception, handled by HS. */
     a0 = 0;
     __asm__ volatile(".option push\n.option norvc\ncsrr a0, hstatus\n.option pop" : "+r"(a0));
@@ -182,6 +199,11 @@ static int hs_hook(struct trapframe *tf, uint64_t cause)
         } else if (gpa == GPA_GRO && cause == CAUSE_STORE_GUEST_PF) {
             CHECK(hs_gpf_stval[cause] == VA_GRO);
             *g_leaf(GPA_GRO) |= PTE_W | PTE_D;
+        } else if (gpa == GPA_PTRO && cause == CAUSE_LOAD_GUEST_PF) {
+            CHECK(hs_gpf_stval[cause] == VA_ADTEST + 8);
+            /* htinst: 0, or the pseudoinstruction of a 64-bit implicit write. */
+            CHECK(hs_gpf_htinst[cause] == 0 || hs_gpf_htinst[cause] == 0x3020);
+            *g_leaf(GPA_PTRO) |= PTE_W | PTE_D;
         } else if (gpa == GPA_HIDDEN && cause == CAUSE_LOAD_GUEST_PF) {
             CHECK(hs_gpf_stval[cause] == VA_HIDDEN + 8);
             /* htinst: 0, or the pseudoinstruction of a 64-bit implicit read. */
@@ -209,10 +231,9 @@ static int hs_hook(struct trapframe *tf, uint64_t cause)
     if (cause == CAUSE_ECALL_VS && tf->x[17] == RT_SYS_EXIT && tf->x[10] == 0) {
         uint64_t v;
 
-        CHECK(hs_gpf[CAUSE_LOAD_GUEST_PF] == 2 && hs_gpf[CAUSE_STORE_GUEST_PF] == 1);
+        CHECK(hs_gpf[CAUSE_LOAD_GUEST_PF] == 3 && hs_gpf[CAUSE_STORE_GUEST_PF] == 1);
         CHECK(hs_gpf[CAUSE_FETCH_GUEST_PF] == 0);
         CHECK(hs_gpf_htval[CAUSE_STORE_GUEST_PF] == GPA_GRO >> 2);
-        CHECK(hs_gpf_htval[CAUSE_LOAD_GUEST_PF] == (GPA_HIDDEN >> 2));
         CHECK(hs_virtual_insn == 1 && hs_pings == 1);
         CHECK(vs_page_faults == 1 && vs_soft_irqs == 1);
         /* Hardware set A (not D) on the G-stage PTE of the page the guest only read. */
@@ -303,6 +324,12 @@ int hext_main(int levels)
     hidden[0] = (GPA_GDATA >> 12) << 10 | PTE_V | PTE_R | PTE_W | PTE_AD;
     pt_table(vs_root, &vs_fmt, VA_HIDDEN, 2)[(VA_HIDDEN >> 30) & 0x1ff] =
         (GPA_HIDDEN >> 12) << 10 | PTE_V;
+    /* VA_ADTEST: its level-0 table is reached at GPA_PTRO, read-only in G-stage. */
+    vs_ptro_l0 = pt_alloc(1, PAGE_4K);
+    vs_ptro_l0[0] = (GPA_GDATA >> 12) << 10 | PTE_V | PTE_R | PTE_W;
+    pt_table(vs_root, &vs_fmt, VA_ADTEST, 1)[(VA_ADTEST >> 21) & 0x1ff] =
+        (GPA_PTRO >> 12) << 10 | PTE_V;
+    CHECK(pt_map(g_root, &g_fmt, GPA_PTRO, (uint64_t)vs_ptro_l0, 0, PTE_U | PTE_R | PTE_A) == 0);
 
     csr_write(medeleg, (1 << CAUSE_ECALL_VS) | (1 << CAUSE_FETCH_GUEST_PF) |
                        (1 << CAUSE_LOAD_GUEST_PF) | (1 << CAUSE_STORE_GUEST_PF) |
