@@ -47,7 +47,7 @@ int xl_domain_list(xc_dominfo_t **out);
 
 /* Stream domid's console to stdout until it ends or Ctrl+] (xl_console.c).
  * Returns 0 when the domain ended, 1 when detached, -1 on error. */
-int xl_console_attach(uint32_t domid, bool quiet);
+int xl_console_attach(uint32_t domid);
 
 /* Start the background monitor that applies on_poweroff/on_reboot/on_crash
  * for domid (xl_monitor.c). Returns 0 or -1. */

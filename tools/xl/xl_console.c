@@ -53,14 +53,13 @@ static bool detach_requested(bool tty)
     return c == CTRL_RIGHT_BRACKET;
 }
 
-int xl_console_attach(uint32_t domid, bool quiet)
+int xl_console_attach(uint32_t domid)
 {
     struct termios saved, raw;
     bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
     uint64_t off = 0;
     int rc = -1;
 
-    (void)quiet;
     if (tty) {
         raw = saved;
         raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
@@ -105,5 +104,5 @@ int main_console(int argc, char **argv)
         return EXIT_FAILURE;
     }
     domid = xl_find_domain(argv[optind]);
-    return xl_console_attach(domid, false) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return xl_console_attach(domid) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -82,6 +82,6 @@ int main_create(int argc, char **argv)
     if (!quiet)
         fprintf(stderr, "Started domain %s (id=%u)\n", cfg.name, domid);
     if (console)
-        return xl_console_attach(domid, quiet) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        return xl_console_attach(domid) < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
     return EXIT_SUCCESS;
 }

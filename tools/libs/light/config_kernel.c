@@ -60,37 +60,48 @@ int config_resolve_kernel(struct parse *p)
                       cfgdir, build && *build ? build : "$UMBRA_BUILD, which is not set");
 }
 
+/* The whole file at path into a malloc'd buffer; 0, or -1 with errno. */
+static int read_file(const char *path, char **buf, size_t *len)
+{
+    FILE *f = fopen(path, "r");
+    FILE *mem;
+    char chunk[8192];
+    size_t n;
+    int rc = 0;
+
+    if (!f)
+        return -1;
+    *buf = NULL;
+    mem = open_memstream(buf, len);
+    if (!mem) {
+        fclose(f);
+        return -1;
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        fwrite(chunk, 1, n, mem);
+    if (ferror(f)) {
+        rc = -1;
+        errno = EIO;
+    }
+    fclose(f);
+    if (fclose(mem) != 0)
+        rc = -1;
+    if (rc < 0) {
+        free(*buf);
+        *buf = NULL;
+    }
+    return rc;
+}
+
 int libxl_config_parse_file(const char *path, struct libxl_domain_config *cfg,
                             char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    char *buf = NULL;
-    size_t len = 0;
+    char *buf;
+    size_t len;
     int rc;
 
-    if (!f) {
+    if (read_file(path, &buf, &len) < 0) {
         snprintf(err, errlen, "%s:0: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    {
-        FILE *mem = open_memstream(&buf, &len);
-        char chunk[8192];
-        size_t n;
-
-        if (!mem) {
-            fclose(f);
-            snprintf(err, errlen, "%s:0: out of memory", path);
-            return -1;
-        }
-        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-            fwrite(chunk, 1, n, mem);
-        rc = ferror(f) ? -1 : 0;
-        fclose(mem);
-    }
-    fclose(f);
-    if (rc < 0 || !buf) {
-        free(buf);
-        snprintf(err, errlen, "%s:0: cannot read", path);
         return -1;
     }
     rc = libxl_config_parse_memory(path, buf, len, cfg, err, errlen);
