@@ -9,6 +9,9 @@
  * event channel gets its own xenevtchn handle (its own privcmd connection and
  * epoll fd): the handle's fd is exactly the per-guest pollable fd that
  * guest_channel.h asks for, and closing it closes the port.
+ * Domain exceptions: one more xenevtchn handle binds VIRQ_DOM_EXC; its fd is
+ * the daemon's exception fd, and a domain's state comes from
+ * xc_domain_getinfo (absent or dying: gone; shutdown or crashed: shut down).
  * Invariants: every mapping and binding handed out is in the channel's lists
  * until its unmap/unbind; xenstored is single-threaded, so no locks.
  */
@@ -39,6 +42,7 @@ struct evtchn_bind {
 struct xc_channel {
     struct xs_guest_channel ops;   /* first: ops.opaque points back here */
     xc_interface *xch;
+    xenevtchn_handle *virq;        /* VIRQ_DOM_EXC, or NULL when not offered */
     struct ring_map *maps;
     struct evtchn_bind *binds;
 };
@@ -158,6 +162,46 @@ static void xcc_notify(void *opaque, uint32_t local_port)
         xenevtchn_notify(b->xce, local_port);
 }
 
+static int xcc_exception_fd(void *opaque)
+{
+    struct xc_channel *ch = opaque;
+
+    return xenevtchn_fd(ch->virq);
+}
+
+static void xcc_ack_exception(void *opaque)
+{
+    struct xc_channel *ch = opaque;
+
+    while (xenevtchn_pending(ch->virq) != (evtchn_port_or_error_t)-1)
+        ;
+}
+
+static int xcc_domain_state(void *opaque, uint32_t domid)
+{
+    struct xc_channel *ch = opaque;
+    xc_dominfo_t info;
+
+    if (xc_domain_getinfo(ch->xch, domid, 1, &info) != 1 || info.domid != domid || info.dying)
+        return XS_DOMAIN_GONE;
+    return info.shutdown || info.crashed ? XS_DOMAIN_SHUTDOWN : XS_DOMAIN_RUNNING;
+}
+
+/* Bind VIRQ_DOM_EXC; without it (an older hypervisor) exceptions are not offered. */
+static void open_exceptions(struct xc_channel *ch)
+{
+    ch->virq = xenevtchn_open(NULL, 0);
+    if (ch->virq && xenevtchn_bind_virq(ch->virq, VIRQ_DOM_EXC) == (evtchn_port_or_error_t)-1) {
+        xenevtchn_close(ch->virq);
+        ch->virq = NULL;
+    }
+    if (!ch->virq)
+        return;
+    ch->ops.exception_fd = xcc_exception_fd;
+    ch->ops.ack_exception = xcc_ack_exception;
+    ch->ops.domain_state = xcc_domain_state;
+}
+
 const struct xs_guest_channel *xc_channel_open(void)
 {
     struct xc_channel *ch = calloc(1, sizeof(*ch));
@@ -181,6 +225,7 @@ const struct xs_guest_channel *xc_channel_open(void)
         .unbind_evtchn = xcc_unbind_evtchn,
         .notify = xcc_notify,
     };
+    open_exceptions(ch);
     return &ch->ops;
 }
 
@@ -195,6 +240,8 @@ void xc_channel_close(const struct xs_guest_channel *ops)
         xcc_unbind_evtchn(ch, ch->binds->fd, ch->binds->local_port);
     while (ch->maps)
         xcc_unmap_ring(ch, ch->maps->page);
+    if (ch->virq)
+        xenevtchn_close(ch->virq);
     xc_interface_close(ch->xch);
     free(ch);
 }

@@ -7,8 +7,11 @@
  * fd; each round it accepts new clients, gives every connection with input
  * a budget of messages (fairness: one busy client cannot starve others),
  * flushes every queue it can without blocking, and closes broken connections.
+ * It also polls the guest channel's domain-exception fd, if any (see
+ * domain_check_exceptions).
  */
 #include "xenstored.h"
+#include "guest_channel.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -95,6 +98,14 @@ static void reap_broken(struct xs_daemon *d)
     }
 }
 
+/* The guest channel's domain-exception fd, or -1 (poll skips it). */
+static int exception_fd(const struct xs_daemon *d)
+{
+    const struct xs_guest_channel *ch = d->channel;
+
+    return ch && ch->exception_fd && ch->ack_exception ? ch->exception_fd(ch->opaque) : -1;
+}
+
 /* One poll round; `extra_fd` (or -1) is polled too and reported through *extra_ready. */
 static int poll_round(struct xs_daemon *d, int listen_fd, int extra_fd, int timeout_ms,
                       bool *extra_ready)
@@ -106,11 +117,12 @@ static int poll_round(struct xs_daemon *d, int listen_fd, int extra_fd, int time
 
     for (struct xs_conn *c = d->conns; c; c = c->next)
         nconns++;
-    pfds = calloc(nconns + 2, sizeof(*pfds));
+    pfds = calloc(nconns + 3, sizeof(*pfds));
     if (!pfds)
         return -ENOMEM;
     pfds[n++] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
     pfds[n++] = (struct pollfd){ .fd = extra_fd, .events = POLLIN };
+    pfds[n++] = (struct pollfd){ .fd = exception_fd(d), .events = POLLIN };
     for (struct xs_conn *c = d->conns; c; c = c->next) {
         short ev = 0;
 
@@ -133,6 +145,10 @@ static int poll_round(struct xs_daemon *d, int listen_fd, int extra_fd, int time
     }
     if (extra_ready)
         *extra_ready = extra_fd >= 0 && (pfds[1].revents & POLLIN);
+    if (pfds[2].revents & POLLIN) {
+        d->channel->ack_exception(d->channel->opaque);
+        domain_check_exceptions(d);
+    }
     if (listen_fd >= 0 && (pfds[0].revents & POLLIN))
         for (int i = 0; i < ACCEPT_BUDGET && socket_accept(d, listen_fd); i++)
             ;

@@ -9,9 +9,13 @@
  * transactions), removes /local/domain/<id> and hands any other nodes it
  * owned to dom0 (unless keep_released_nodes), and fires @releaseDomain and
  * @releaseDomain/<id>.
+ * With a hypervisor, a domain exception fires @releaseDomain for a domain
+ * that shut down and releases one that died unreleased (Xen's
+ * domain_cleanup).
  */
 #include "xenstored.h"
 #include "conn_ring.h"
+#include "guest_channel.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -104,6 +108,33 @@ static void chown_to_dom0(struct xs_daemon *d, uint32_t domid)
             }
     domain_nodes_adjust(d, domid, -moved);
     domain_nodes_adjust(d, 0, moved);
+}
+
+void domain_check_exceptions(struct xs_daemon *d)
+{
+    const struct xs_guest_channel *ch = d->channel;
+    bool notify = false;
+    struct xs_domain *dom, *next;
+
+    if (!ch || !ch->domain_state)
+        return;
+    for (dom = d->domains; dom; dom = next) {
+        int state;
+
+        next = dom->next;   /* releasing may free dom */
+        if (!dom->introduced)
+            continue;
+        state = ch->domain_state(ch->opaque, dom->domid);
+        if (state == XS_DOMAIN_GONE) {
+            trace_text(d, "domain %u is gone: released", dom->domid);
+            domain_release(d, dom->domid);
+        } else if (state == XS_DOMAIN_SHUTDOWN && !dom->shutdown) {
+            dom->shutdown = true;
+            notify = true;
+        }
+    }
+    if (notify)
+        watch_fire_special(d, XS_SPECIAL_RELEASE);
 }
 
 int domain_release(struct xs_daemon *d, uint32_t domid)

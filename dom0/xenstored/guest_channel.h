@@ -14,6 +14,10 @@
  * records the domain (domid, gfn, port), marks it introduced and fires
  * @introduceDomain, but no ring connection is made; the log says so.
  *
+ * With a hypervisor, the channel also reports domain exceptions, so that
+ * xenstored notices, as Xen's does (domain_cleanup), a guest that shut down
+ * (@releaseDomain fires) or died without being released (it is released).
+ *
  * Invariants: a page returned by map_ring stays mapped until unmap_ring; the
  * fd returned by bind_evtchn becomes readable when the guest notifies and is
  * drained by ack; notify never blocks.
@@ -39,6 +43,18 @@ struct xs_guest_channel {
     void (*unbind_evtchn)(void *opaque, int fd, uint32_t local_port);
     /* Notify the guest on our bound port. */
     void (*notify)(void *opaque, uint32_t local_port);
+    /*
+     * Optional (NULL: not offered). A pollable fd that becomes readable when
+     * some domain shut down, crashed or died (VIRQ_DOM_EXC), drained by
+     * ack_exception; and the state of one domain, one of XS_DOMAIN_*.
+     */
+    int (*exception_fd)(void *opaque);
+    void (*ack_exception)(void *opaque);
+    int (*domain_state)(void *opaque, uint32_t domid);
 };
+
+#define XS_DOMAIN_RUNNING 0   /* exists and has not shut down */
+#define XS_DOMAIN_SHUTDOWN 1  /* shut down or crashed, not yet destroyed */
+#define XS_DOMAIN_GONE 2      /* dying or no longer exists */
 
 #endif

@@ -247,6 +247,12 @@ struct xs_domain *domain_find(struct xs_daemon *d, uint32_t domid);
 struct xs_domain *domain_get(struct xs_daemon *d, uint32_t domid); /* find or create */
 void domain_nodes_adjust(struct xs_daemon *d, uint32_t domid, int delta);
 int domain_introduce(struct xs_daemon *d, uint32_t domid, uint64_t gfn, uint32_t evtchn);
+/*
+ * After a domain exception (VIRQ_DOM_EXC): ask the channel for the state of
+ * every introduced domain; release those that are gone, and fire
+ * @releaseDomain once for those newly shut down (as Xen's domain_cleanup).
+ */
+void domain_check_exceptions(struct xs_daemon *d);
 int domain_release(struct xs_daemon *d, uint32_t domid);
 void domain_free_all(struct xs_daemon *d);
 

@@ -322,6 +322,58 @@ static void test_ring_transport(void)
     free(fc.page);
 }
 
+/* ---- domain exceptions (VIRQ_DOM_EXC), as Xen's domain_cleanup ---- */
+
+static int exc_state[64];
+
+static int exc_domain_state(void *opaque, uint32_t domid)
+{
+    (void)opaque;
+    return domid < 64 ? exc_state[domid] : XS_DOMAIN_GONE;
+}
+
+static void test_domain_exceptions(void)
+{
+    struct xs_guest_channel ch = { .domain_state = exc_domain_state };
+    struct xs_conn *w = tc_conn(&d, 0);
+    char path[64], token[64];
+
+    /* Introduced without a channel (records only), then the channel reports states. */
+    d.channel = NULL;
+    CU_ASSERT_STRING_EQUAL(tc_req(&d, c0, XS_INTRODUCE, 0, 3, "40", "1", "1")->body, "OK");
+    CU_ASSERT_STRING_EQUAL(tc_req(&d, c0, XS_INTRODUCE, 0, 3, "41", "1", "1")->body, "OK");
+    CU_ASSERT_STRING_EQUAL(tc_write(&d, c0, 0, "/local/domain/41/name", "dies"), "OK");
+    CU_ASSERT_STRING_EQUAL(tc_req(&d, w, XS_WATCH, 0, 2, "@releaseDomain", "r")->body, "OK");
+    CU_ASSERT_EQUAL(tc_drain_events(&d, w), 1);   /* the registration event */
+    d.channel = &ch;
+    /* Nothing happened: no event. */
+    exc_state[40] = exc_state[41] = XS_DOMAIN_RUNNING;
+    domain_check_exceptions(&d);
+    CU_ASSERT_EQUAL(tc_event(&d, w, path, token), 0);
+    /* 40 shut down: @releaseDomain fires once, and not again for the same shutdown. */
+    exc_state[40] = XS_DOMAIN_SHUTDOWN;
+    domain_check_exceptions(&d);
+    CU_ASSERT_EQUAL(tc_event(&d, w, path, token), 1);
+    CU_ASSERT_STRING_EQUAL(path, "@releaseDomain");
+    domain_check_exceptions(&d);
+    CU_ASSERT_EQUAL(tc_event(&d, w, path, token), 0);
+    CU_ASSERT_STRING_EQUAL(tc_simple(&d, c0, XS_IS_DOMAIN_INTRODUCED, 0, "40"), "T");
+    /* 41 died unreleased: xenstored releases it (nodes gone, event fired). */
+    exc_state[41] = XS_DOMAIN_GONE;
+    domain_check_exceptions(&d);
+    CU_ASSERT_EQUAL(tc_event(&d, w, path, token), 1);
+    CU_ASSERT_STRING_EQUAL(tc_simple(&d, c0, XS_IS_DOMAIN_INTRODUCED, 0, "41"), "F");
+    CU_ASSERT_STRING_EQUAL(tc_read(&d, c0, 0, "/local/domain/41/name"), "ENOENT");
+    /* The toolstack's own RELEASE afterwards finds nothing to release. */
+    CU_ASSERT_STRING_EQUAL(tc_simple(&d, c0, XS_RELEASE, 0, "41"), "ENOENT");
+    d.channel = NULL;
+    CU_ASSERT_STRING_EQUAL(tc_simple(&d, c0, XS_RELEASE, 0, "40"), "OK");
+    tc_drain_events(&d, w);
+    conn_destroy(&d, w);
+    CU_ASSERT_STRING_EQUAL(tc_simple(&d, c0, XS_CONTROL, 0, "check"), "OK");
+}
+
 UMBRA_SUITE(xs_domain, "dom0/xenstored/domain", setup, teardown,
             UMBRA_TEST(test_domain_requests), UMBRA_TEST(test_release_removes_nodes),
-            UMBRA_TEST(test_guest_cannot_manage_domains), UMBRA_TEST(test_ring_transport))
+            UMBRA_TEST(test_guest_cannot_manage_domains), UMBRA_TEST(test_ring_transport),
+            UMBRA_TEST(test_domain_exceptions))

@@ -79,7 +79,8 @@ static void ch_notify(void *opaque, uint32_t local)
 }
 
 static const struct xs_guest_channel channel = {
-    NULL, ch_map, ch_unmap, ch_bind, ch_ack, ch_unbind, ch_notify,
+    .map_ring = ch_map, .unmap_ring = ch_unmap, .bind_evtchn = ch_bind, .ack = ch_ack,
+    .unbind_evtchn = ch_unbind, .notify = ch_notify,
 };
 
 /* The guest's hooks: notify = signal the eventfd; wait = one daemon round. */
