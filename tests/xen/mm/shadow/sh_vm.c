@@ -97,6 +97,19 @@ out:
     return rc;
 }
 
+int vm_add_vcpu(struct sh_vm *vm)
+{
+    vm->v1.domain = &vm->d;
+    vm->v1.vcpu_id = 1;
+    vm->v1.hart = hart_create(mm_base(), MACHINE_BASE, mm_bytes(), NULL);
+    if (!vm->v1.hart)
+        return -ENOMEM;
+    vm_hart_setup(vm->v1.hart);
+    vm->vcpus[1] = &vm->v1;
+    vm->d.max_vcpus = 2;
+    return vm->ops->vcpu_init(&vm->v1);
+}
+
 void vm_destroy(struct sh_vm *vm)
 {
     if (vm->d.paging)
@@ -104,6 +117,8 @@ void vm_destroy(struct sh_vm *vm)
     vm->d.paging = NULL;
     if (vm->v.hart)
         hart_destroy(vm->v.hart);
+    if (vm->v1.hart)
+        hart_destroy(vm->v1.hart);
     p2m_teardown(&vm->d.p2m);
     for (uint64_t i = 0; i < vm->nr_frames; i++)
         free_frames(vm->ram[i], 0);
@@ -184,10 +199,10 @@ static void vm_log(struct sh_vm *vm, uint64_t kind, uint64_t a, uint64_t b)
     vm->log[vm->nr_log++] = (struct vm_rec){ kind, a, b };
 }
 
-/* Handle one trap exit. 1 = the guest ended, 0 = go on, -errno = failed. */
-static int vm_exit(struct sh_vm *vm, const struct hart_exit *ex)
+/* Handle one trap exit of v. 1 = the guest ended, 0 = go on, -errno = failed. */
+static int vm_exit(struct sh_vm *vm, struct vcpu *v, const struct hart_exit *ex)
 {
-    struct hart *h = vm->v.hart;
+    struct hart *h = v->hart;
     int rc;
 
     switch (ex->cause) {
@@ -208,13 +223,13 @@ static int vm_exit(struct sh_vm *vm, const struct hart_exit *ex)
     case CAUSE_FETCH_GUEST_PAGE_FAULT:
     case CAUSE_LOAD_GUEST_PAGE_FAULT:
     case CAUSE_STORE_GUEST_PAGE_FAULT:
-        if ((rc = vm->ops->handle_fault(&vm->v, ex)) < 0)
+        if ((rc = vm->ops->handle_fault(v, ex)) < 0)
             return rc;
         break;
     case CAUSE_VIRTUAL_INSN:
         if (!vm->ops->handle_vinsn)
             return -ENOSYS;
-        if ((rc = vm->ops->handle_vinsn(&vm->v, ex)) < 0)
+        if ((rc = vm->ops->handle_vinsn(v, ex)) < 0)
             return rc;
         break;
     default:
@@ -226,7 +241,12 @@ static int vm_exit(struct sh_vm *vm, const struct hart_exit *ex)
 
 int vm_run(struct sh_vm *vm, uint64_t entry, uint64_t arg, uint64_t max_exits)
 {
-    struct hart *h = vm->v.hart;
+    return vm_run_on(vm, &vm->v, entry, arg, max_exits);
+}
+
+int vm_run_on(struct sh_vm *vm, struct vcpu *v, uint64_t entry, uint64_t arg, uint64_t max_exits)
+{
+    struct hart *h = v->hart;
     struct hart_exit ex;
 
     hart_set_mode(h, PRIV_S, true);
@@ -243,7 +263,7 @@ int vm_run(struct sh_vm *vm, uint64_t entry, uint64_t arg, uint64_t max_exits)
         vm->last_pc = ex.pc;
         if (k != HART_EXIT_TRAP || (ex.cause & CAUSE_INTERRUPT))
             return -EIO;
-        rc = vm_exit(vm, &ex);
+        rc = vm_exit(vm, v, &ex);
         if (vm->ops->mode == PAGING_SHADOW && !vm->no_check && shadow_check(&vm->d) != 0)
             vm->check_failures++;
         if (rc)

@@ -27,7 +27,8 @@ struct vm_rec {
 struct sh_vm {
     struct domain d;
     struct vcpu v;
-    struct vcpu *vcpus[1];
+    struct vcpu v1;              /* a second vCPU, after vm_add_vcpu */
+    struct vcpu *vcpus[2];
     const struct paging_ops *ops;
     uint64_t nr_frames;
     mfn_t *ram;                  /* ram[i] backs gfn VM_RAM_GPA/4K + i */
@@ -63,6 +64,11 @@ int vm_load_elf(struct sh_vm *vm, const char *path, uint64_t *entry);
  * shadow_check() runs after every exit unless no_check.
  */
 int vm_run(struct sh_vm *vm, uint64_t entry, uint64_t arg, uint64_t max_exits);
+
+/* Add vCPU 1 (its own hart, paging->vcpu_init). 0 or -errno. */
+int vm_add_vcpu(struct sh_vm *vm);
+/* vm_run on a given vCPU (&vm->v or &vm->v1). */
+int vm_run_on(struct sh_vm *vm, struct vcpu *v, uint64_t entry, uint64_t arg, uint64_t max_exits);
 
 /* $UMBRA_BUILD/guest/<name>.elf into buf. */
 const char *vm_guest_path(char *buf, size_t len, const char *name);

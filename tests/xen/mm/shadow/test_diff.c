@@ -371,36 +371,10 @@ struct diff_result {
     uint64_t hap_exits, shadow_exits;
 };
 
-/* Run the script of (levels, seed) under both modes and compare. */
-static void run_diff(unsigned levels, uint64_t seed, unsigned steps, uint64_t pool,
-                     struct diff_result *res)
+/* Compare the shadow run vm[0] with the HAP run vm[1]; then free both. */
+static void compare_and_destroy(struct sh_vm **vm, unsigned levels, uint64_t seed,
+                                struct diff_result *res)
 {
-    struct sh_vm *vm[2];
-    const struct paging_ops *ops[2] = { &shadow_ops, &hap_ops };
-    char path[512];
-    struct model m;
-    uint64_t entry = 0;
-
-    model_init(&m, levels, seed);
-    model_script(&m, steps);
-    vm_guest_path(path, sizeof(path), "shadow-ptedit");
-    for (int i = 0; i < 2; i++) {
-        int rc;
-
-        vm[i] = calloc(1, sizeof(*vm[i]));
-        CU_ASSERT_FATAL(vm[i] != NULL);
-        CU_ASSERT_FATAL(vm_create(vm[i], (domid_t)(10 + i), ops[i], RAM_FRAMES) == 0);
-        if (i == 0 && pool)
-            CU_ASSERT_FATAL(shadow_set_pool_size(&vm[0]->d, pool) == 0);
-        CU_ASSERT_FATAL(vm_load_elf(vm[i], path, &entry) == 0);
-        model_install(&m, vm[i]);
-        rc = vm_run(vm[i], entry, SCRIPT_GPA, 1000000);
-        if (rc)
-            fprintf(stderr, "diff: %s run failed: %d (cause %llu at pc %#llx)\n", ops[i]->name,
-                    rc, (unsigned long long)vm[i]->last_cause,
-                    (unsigned long long)vm[i]->last_pc);
-        CU_ASSERT_FATAL(rc == 0);
-    }
     CU_ASSERT_EQUAL(vm[0]->check_failures, 0);
     CU_ASSERT_EQUAL(vm[0]->nr_log, vm[1]->nr_log);
     for (size_t i = 0; i < vm[0]->nr_log && i < vm[1]->nr_log; i++) {
@@ -437,7 +411,103 @@ static void run_diff(unsigned levels, uint64_t seed, unsigned steps, uint64_t po
         CU_ASSERT_EQUAL(mm_count_owned(id), 0);
         free(vm[i]);
     }
+}
+
+/* Run the script of (levels, seed) under both modes and compare. */
+static void run_diff(unsigned levels, uint64_t seed, unsigned steps, uint64_t pool,
+                     struct diff_result *res)
+{
+    struct sh_vm *vm[2];
+    const struct paging_ops *ops[2] = { &shadow_ops, &hap_ops };
+    char path[512];
+    struct model m;
+    uint64_t entry = 0;
+
+    model_init(&m, levels, seed);
+    model_script(&m, steps);
+    vm_guest_path(path, sizeof(path), "shadow-ptedit");
+    for (int i = 0; i < 2; i++) {
+        int rc;
+
+        vm[i] = calloc(1, sizeof(*vm[i]));
+        CU_ASSERT_FATAL(vm[i] != NULL);
+        CU_ASSERT_FATAL(vm_create(vm[i], (domid_t)(10 + i), ops[i], RAM_FRAMES) == 0);
+        if (i == 0 && pool)
+            CU_ASSERT_FATAL(shadow_set_pool_size(&vm[0]->d, pool) == 0);
+        CU_ASSERT_FATAL(vm_load_elf(vm[i], path, &entry) == 0);
+        model_install(&m, vm[i]);
+        rc = vm_run(vm[i], entry, SCRIPT_GPA, 1000000);
+        if (rc)
+            fprintf(stderr, "diff: %s run failed: %d (cause %llu at pc %#llx)\n", ops[i]->name,
+                    rc, (unsigned long long)vm[i]->last_cause,
+                    (unsigned long long)vm[i]->last_pc);
+        CU_ASSERT_FATAL(rc == 0);
+    }
+    compare_and_destroy(vm, levels, seed, res);
     free(m.ops);
+}
+
+/*
+ * Two vCPUs of one domain take turns (segments of the script, each ended by
+ * PT_ECALL_END): per-vCPU satp and tops, OOS tables resynced by the other
+ * vCPU's fences, shadows shared between vCPUs. Before each turn the host
+ * flushes the incoming vCPU's TLB in both modes (the remote fence a guest
+ * kernel sends with an IPI), so no stale translation decides a result.
+ */
+static void run_diff_smp(uint64_t seed, unsigned segments, unsigned steps, struct diff_result *res)
+{
+    const struct paging_ops *ops[2] = { &shadow_ops, &hap_ops };
+    size_t *starts = calloc(segments + 1, sizeof(*starts));
+    unsigned cur[2] = { 0, 1 };
+    struct sh_vm *vm[2];
+    struct model m;
+    uint64_t entry = 0;
+    char path[512];
+
+    CU_ASSERT_FATAL(starts != NULL);
+    model_init(&m, 3, seed);
+    for (unsigned seg = 0; seg < segments; seg++) {
+        unsigned vc = seg % 2;
+
+        starts[seg] = m.nr_ops;
+        m.cur = cur[vc];
+        if (seg < 2) {
+            emit(&m, PT_OP_SUM, 1, 0);
+            emit(&m, PT_OP_SATP, satp_of(&m, m.cur), 0);
+        }
+        for (unsigned i = 0; i < steps; i++)
+            gen_step(&m);
+        cur[vc] = m.cur;
+        emit(&m, PT_OP_READ_SATP, 0, 0);
+        emit(&m, PT_OP_END, 0, 0);
+    }
+    starts[segments] = m.nr_ops;                         /* the sweep, on vCPU 0 */
+    model_script(&m, 0);
+    vm_guest_path(path, sizeof(path), "shadow-ptedit");
+    for (int i = 0; i < 2; i++) {
+        vm[i] = calloc(1, sizeof(*vm[i]));
+        CU_ASSERT_FATAL(vm[i] != NULL);
+        CU_ASSERT_FATAL(vm_create(vm[i], (domid_t)(20 + i), ops[i], RAM_FRAMES) == 0);
+        CU_ASSERT_FATAL(vm_add_vcpu(vm[i]) == 0);
+        CU_ASSERT_FATAL(vm_load_elf(vm[i], path, &entry) == 0);
+        model_install(&m, vm[i]);
+        for (unsigned seg = 0; seg <= segments; seg++) {
+            struct vcpu *v = seg < segments && seg % 2 ? &vm[i]->v1 : &vm[i]->v;
+            int rc;
+
+            hart_hfence_vvma(v->hart, ~0ULL, ~0ULL);
+            rc = vm_run_on(vm[i], v, entry, SCRIPT_GPA + starts[seg] * sizeof(struct pt_op),
+                           4000000);
+            if (rc)
+                fprintf(stderr, "diff-smp: %s segment %u failed: %d (cause %llu at pc %#llx)\n",
+                        ops[i]->name, seg, rc, (unsigned long long)vm[i]->last_cause,
+                        (unsigned long long)vm[i]->last_pc);
+            CU_ASSERT_FATAL(rc == 0);
+        }
+    }
+    compare_and_destroy(vm, 3, seed, res);
+    free(m.ops);
+    free(starts);
 }
 
 static void print_stats(const char *what, const struct diff_result *r)
@@ -504,6 +574,15 @@ static void test_diff_small_pool(void)
     CU_ASSERT(r.st.pages_peak <= SHADOW_POOL_MIN_PAGES + 4);
 }
 
+static void test_diff_two_vcpus(void)
+{
+    struct diff_result r;
+
+    run_diff_smp(21, 12, 250, &r);
+    print_stats("sv39 two vCPUs", &r);
+    CU_ASSERT(r.st.exits_satp > 0);
+}
+
 static int suite_init(void)
 {
     return mm_init(256ULL << 20) == 0 ? 0 : -1;
@@ -517,4 +596,4 @@ static int suite_fini(void)
 
 UMBRA_SUITE(shadow_diff, "xen/mm/shadow/diff", suite_init, suite_fini,
             UMBRA_TEST(test_diff_sv39), UMBRA_TEST(test_diff_sv48),
-            UMBRA_TEST(test_diff_small_pool))
+            UMBRA_TEST(test_diff_small_pool), UMBRA_TEST(test_diff_two_vcpus))
