@@ -93,6 +93,11 @@ static void test_list_layout(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"name\": \"listed\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"target_memkb\": 16384"));
     free(out);
+    /* A second domain of that name is refused, and nothing is created. */
+    CU_ASSERT_NOT_EQUAL(xl_run("create -q examples/hello.xml name=listed", &out), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "Domain name 'listed' is already in use"));
+    free(out);
+    CU_ASSERT_EQUAL(xl_list_count(), 2);
     CU_ASSERT_EQUAL(xl_run("destroy listed", NULL), 0);
 }
 
