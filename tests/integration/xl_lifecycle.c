@@ -93,6 +93,10 @@ static void test_list_layout(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"name\": \"listed\""));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"target_memkb\": 16384"));
     free(out);
+    /* The whole of `xl list -l` is one valid JSON array, Domain-0 first. */
+    CU_ASSERT_EQUAL(xl_run("list -l | python3 -c 'import json,sys; d=json.load(sys.stdin); "
+                           "assert d[0][\"domid\"]==0 and len(d)>=2, d'", &out), 0);
+    free(out);
     /* A second domain of that name is refused, and nothing is created. */
     CU_ASSERT_NOT_EQUAL(xl_run("create -q examples/hello.xml name=listed", &out), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "Domain name 'listed' is already in use"));

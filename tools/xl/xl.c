@@ -24,6 +24,7 @@ static const struct xl_cmd commands[] = {
     { "console", main_console, "<Domain>", "Attach to domain's console (Ctrl+] detaches)" },
     { "dmesg", main_dmesg, "[-c]", "Read and/or clear dmesg buffer" },
     { "info", main_info, "[field]", "Get information about Xen host" },
+    { "top", main_top, "", "Monitor a host and the domains in real time (runs xentop)" },
     { "vcpu-list", main_vcpulist, "[Domain...]", "List the VCPUs for all/some domains" },
     { "sched-credit", main_sched_credit, "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]]",
       "Get/set credit scheduler parameters" },

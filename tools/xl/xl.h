@@ -64,6 +64,7 @@ int main_unpause(int argc, char **argv);
 int main_console(int argc, char **argv);
 int main_dmesg(int argc, char **argv);
 int main_info(int argc, char **argv);
+int main_top(int argc, char **argv);
 int main_vcpulist(int argc, char **argv);
 int main_sched_credit(int argc, char **argv);
 int main_memmax(int argc, char **argv);
