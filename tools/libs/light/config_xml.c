@@ -5,8 +5,9 @@
  * Every element and attribute is matched against what Umbra supports; any
  * other is an error naming it, never silently skipped.
  * Invariants:
- *   - every error is one message "file:line: reason", the line being the
- *     offending node's (libxml2's own line for malformed XML);
+ *   - every error is one line "file:line: reason", the line being the
+ *     offending node's (libxml2's own line for malformed XML); control
+ *     characters in the reason become spaces or '?';
  *   - the first error stops the walk; the caller gets -1 and no config;
  *   - libxml2 prints nothing itself (NOERROR/NOWARNING, no network).
  */
@@ -24,6 +25,14 @@
 #define MIN_MEMKB        1024ULL                  /* 1 MiB */
 #define MAX_MEMKB        (1ULL << 30)             /* 1 TiB */
 
+/* Keep a message on one line: whitespace controls become spaces, others '?'. */
+static void one_line(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            *s = strchr("\n\r\t", *s) ? ' ' : '?';
+}
+
 int parse_fail(struct parse *p, const xmlNode *n, const char *fmt, ...)
 {
     va_list ap;
@@ -32,6 +41,7 @@ int parse_fail(struct parse *p, const xmlNode *n, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(reason, sizeof(reason), fmt, ap);
     va_end(ap);
+    one_line(reason);
     snprintf(p->err, p->errlen, "%s:%ld: %s", p->file, n ? xmlGetLineNo(n) : 0L, reason);
     return -1;
 }
@@ -528,6 +538,7 @@ static int malformed(struct parse *p, xmlParserCtxtPtr ctxt)
     l = strlen(msg);
     while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
         msg[--l] = '\0';
+    one_line(msg);
     snprintf(p->err, p->errlen, "%s:%d: malformed XML: %s", p->file, e ? e->line : 0, msg);
     return -1;
 }

@@ -397,9 +397,56 @@ static void test_json(void)
     free(j);
 }
 
+/* Mutated documents: never a crash, always 0 or one "file:line: reason" message. */
+static void test_mutations_are_reported(void)
+{
+    const char *base =
+        "<domain type='xen'>\n<name>m</name>\n<memory unit='MiB'>16</memory>\n"
+        "<os><type>xen</type><kernel>k.elf</kernel><cmdline>a=b</cmdline></os>\n"
+        "<features><hap state='off'/></features>\n<on_crash>preserve</on_crash>\n"
+        "<devices><console type='pty'><target type='xen' port='0'/></console></devices>\n"
+        "</domain>\n";
+    static const char junk[] = "<>/='\"&;x0 \n\xff";
+    size_t len = strlen(base), plen = strlen(xmlpath);
+    unsigned seed = 12345, ok = 0, bad = 0;
+    char doc[1024];
+
+    for (int i = 0; i < 3000; i++) {
+        struct libxl_domain_config cfg;
+        char err[LIBXL_ERR_MAX] = "";
+        size_t n = len;
+
+        memcpy(doc, base, len + 1);
+        for (int k = 0; k < 1 + i % 3 && n > 0; k++) {
+            size_t at;
+
+            seed = seed * 1103515245u + 12345u;
+            at = (seed >> 8) % n;
+            seed = seed * 1103515245u + 12345u;
+            switch ((seed >> 8) % 3) {
+            case 0: doc[at] = junk[(seed >> 16) % (sizeof(junk) - 1)]; break;   /* replace */
+            case 1: memmove(doc + at, doc + at + 1, n - at); n--; break;          /* delete */
+            default: n = at; doc[n] = '\0'; break;                                  /* truncate */
+            }
+        }
+        if (libxl_config_parse_memory(xmlpath, doc, n, &cfg, err, sizeof(err)) == 0) {
+            ok++;
+            continue;
+        }
+        bad++;
+        CU_ASSERT(strncmp(err, xmlpath, plen) == 0 && err[plen] == ':' && strstr(err + plen + 1, ": "));
+        CU_ASSERT_PTR_NULL(strchr(err, '\n'));
+        if (getenv("TEST_VERBOSE") && (strchr(err, '\n') || strncmp(err, xmlpath, plen)))
+            fprintf(stderr, "\n  [%s]\n", err);
+    }
+    CU_ASSERT(bad > 2000);
+    CU_ASSERT(ok > 0);
+}
+
 UMBRA_SUITE(config, "tools/libs/light/config", fixture_up, fixture_down,
             UMBRA_TEST(test_full_document), UMBRA_TEST(test_defaults),
             UMBRA_TEST(test_memory_units), UMBRA_TEST(test_structure_errors),
             UMBRA_TEST(test_leaf_errors), UMBRA_TEST(test_os_errors),
             UMBRA_TEST(test_feature_device_errors), UMBRA_TEST(test_kernel_resolution),
-            UMBRA_TEST(test_file_errors), UMBRA_TEST(test_overrides), UMBRA_TEST(test_json))
+            UMBRA_TEST(test_file_errors), UMBRA_TEST(test_overrides), UMBRA_TEST(test_json),
+            UMBRA_TEST(test_mutations_are_reported))
