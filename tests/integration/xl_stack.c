@@ -45,22 +45,31 @@ static int xencommons(const char *verb)
     return rc;
 }
 
-int xl_stack_up(const char *tag)
+bool xl_stack_built(const char *tag)
 {
     const char *b = getenv("UMBRA_BUILD");
     const char *need[] = { "bin/xen", "bin/xl", "guest/kernel.elf" };
-    char tmp[PATH_MAX], path[PATH_MAX + 64];
+    char tmp[PATH_MAX];
     struct stat sb;
 
-    ready = false;
     snprintf(tmp, sizeof(tmp), "%s", b && *b ? b : "build");
     snprintf(src, sizeof(src), "%s", dirname(tmp));
     for (unsigned i = 0; i < sizeof(need) / sizeof(need[0]); i++)
         if (stat(ut_build_path(need[i]), &sb) != 0) {
             fprintf(stderr, "\n  [integration/xl/%s: %s is not built; tests pass vacuously]\n",
                     tag, need[i]);
-            return 1;
+            return false;
         }
+    return true;
+}
+
+int xl_stack_up(const char *tag)
+{
+    char path[PATH_MAX + 64];
+
+    ready = false;
+    if (!xl_stack_built(tag))
+        return 1;
     rundir = ut_rundir_create(tag);
     if (!rundir)
         return -1;

@@ -10,6 +10,10 @@
 
 #include <stdbool.h>
 
+/* Are xen, xl and the guest kernel built? Also finds the source tree (xl_src).
+ * Says once, naming `tag`, when they are not. */
+bool xl_stack_built(const char *tag);
+
 /* Bring the stack up. 0 on success; 1 when it cannot run here (not built:
  * the suite's tests then pass vacuously, saying why once); -1 on failure. */
 int xl_stack_up(const char *tag);
