@@ -154,6 +154,51 @@ static void test_guests_run_and_free(void)
     xc_interface_close(xch);
 }
 
+/*
+ * xc_umbra_mmstats after shutdown, before destroy: the hart counters with
+ * exits by cause, and the shadow mode's counters (0 under HAP).
+ */
+static void test_mmstats_after_shutdown(void)
+{
+    xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+
+    CU_ASSERT_FATAL(xch != NULL);
+    for (int shadow = 0; shadow < 2; shadow++) {
+        xc_umbra_mmstats_t st;
+        xc_dominfo_t info;
+        uint64_t sum = 0;
+        uint32_t domid;
+
+        CU_ASSERT_FATAL(boot_hello(xch, &domid, shadow ? "stats-sh" : "stats-hap",
+                                   shadow ? 0 : XEN_DOMCTL_CDF_hap) == 0);
+        CU_ASSERT_FATAL(wait_shutdown(xch, domid, &info) == 0);
+        CU_ASSERT_FATAL(xc_umbra_mmstats(xch, domid, &st) == 0);
+        CU_ASSERT_EQUAL(st.paging_mode, (uint32_t)shadow);
+        CU_ASSERT(st.instret >= 10);    /* 13 instructions besides the ecalls */
+        CU_ASSERT(st.cycles >= st.instret);
+        CU_ASSERT(st.exits_by_cause[10] >= 2);     /* console_io, shutdown */
+        for (int c = 0; c < UMBRA_MMSTATS_CAUSES; c++)
+            sum += st.exits_by_cause[c];
+        CU_ASSERT(sum <= st.exits);
+        if (shadow) {
+            /* MMU off: the physical-mode shadow is filled on demand */
+            CU_ASSERT(st.shadow_faults > 0);
+            CU_ASSERT(st.sh_faults_not_present > 0);
+            CU_ASSERT(st.exits_by_cause[12] + st.exits_by_cause[13] + st.exits_by_cause[15] > 0);
+            CU_ASSERT(st.sh_pages_peak > 0);
+        } else {
+            CU_ASSERT_EQUAL(st.shadow_faults, 0);
+            CU_ASSERT_EQUAL(st.emulated_writes, 0);
+            CU_ASSERT_EQUAL(st.sh_faults_not_present, 0);
+            CU_ASSERT_EQUAL(st.sh_pages_peak, 0);
+            CU_ASSERT_EQUAL(st.exits_by_cause[22], 0);
+        }
+        CU_ASSERT_EQUAL(xc_domain_destroy(xch, domid), 0);
+        CU_ASSERT_EQUAL(xc_umbra_mmstats(xch, domid, &st), -1);
+    }
+    xc_interface_close(xch);
+}
+
 /* A spinning guest is paused, unpaused and destroyed while the pCPUs run it. */
 static void test_destroy_running_guest(void)
 {
@@ -208,4 +253,5 @@ static void test_left_running_for_sigterm(void)
 
 UMBRA_SUITE(xen_run, "integration/xen/run", suite_init, suite_cleanup,
             UMBRA_TEST(test_guests_run_and_free), UMBRA_TEST(test_destroy_running_guest),
+            UMBRA_TEST(test_mmstats_after_shutdown),
             UMBRA_TEST(test_left_running_for_sigterm))

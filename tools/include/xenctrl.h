@@ -153,7 +153,12 @@ int xenevtchn_unmask(xenevtchn_handle *xce, evtchn_port_t port);
 /* Allocate an unbound port in domid for remote_domid (EVTCHNOP_alloc_unbound on its behalf). */
 int xc_evtchn_alloc_unbound(xc_interface *xch, uint32_t dom, uint32_t remote_dom);
 
-/* Umbra's memory-virtualization counters for one domain (summed over its vCPUs). */
+/*
+ * Umbra's memory-virtualization counters for one domain (hart counters summed
+ * over its vCPUs as of their last slice; still readable after the domain has
+ * shut down, until it is destroyed). The sh_* fields, shadow_faults and
+ * emulated_writes are the shadow mode's (docs/shadow.md), 0 under HAP.
+ */
 typedef struct xc_umbra_mmstats {
     uint32_t paging_mode;          /* 0 = HAP, 1 = shadow */
     uint32_t pad;
@@ -161,6 +166,12 @@ typedef struct xc_umbra_mmstats {
     uint64_t walk_refs_vs, walk_refs_g, walk_refs_s;
     uint64_t exits, page_faults, hyp_refs;
     uint64_t shadow_faults, emulated_writes, shared_pages, paged_out_pages;
+    uint64_t exits_by_cause[UMBRA_MMSTATS_CAUSES];  /* by scause: 10 ecall, 12/13/15 page
+                                                       fault, 20/21/23 guest-page fault,
+                                                       22 virtual instruction */
+    uint64_t sh_faults_not_present, sh_faults_wp_emulate, sh_faults_ad, sh_faults_reflected;
+    uint64_t sh_resyncs, sh_oos_unsyncs, sh_unshadows, sh_write_protects, sh_reclaims;
+    uint64_t sh_exits_satp, sh_exits_sfence, sh_tlb_flushes, sh_pages_peak;
 } xc_umbra_mmstats_t;
 int xc_umbra_mmstats(xc_interface *xch, uint32_t domid, xc_umbra_mmstats_t *st);
 

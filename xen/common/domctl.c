@@ -20,6 +20,7 @@
 #include "umbra/domain.h"
 #include "umbra/mm.h"
 #include "umbra/sched.h"
+#include "umbra/shadow.h"
 #include "umbra/vcpu.h"
 
 bool privcmd_peer_privileged(uid_t peer_uid, gid_t peer_gid, uid_t self_uid, gid_t self_gid)
@@ -218,6 +219,30 @@ static long domctl_unmap(struct ctl_conn *c, domid_t domid, struct xen_domctl_um
     return rc;
 }
 
+/* The shadow mode's own counters into s (d runs in shadow mode). */
+static void mmstats_shadow(struct domain *d, struct xen_domctl_umbra_mmstats *s)
+{
+    struct shadow_stats st;
+
+    shadow_get_stats(d, &st);
+    s->shadow_faults = st.faults;
+    s->emulated_writes = st.emulated_writes;
+    s->sh_faults_not_present = st.faults_not_present;
+    s->sh_faults_wp_emulate = st.faults_wp_emulate;
+    s->sh_faults_ad = st.faults_ad;
+    s->sh_faults_reflected = st.faults_reflected;
+    s->sh_resyncs = st.resyncs;
+    s->sh_oos_unsyncs = st.oos_unsyncs;
+    s->sh_unshadows = st.unshadows;
+    s->sh_write_protects = st.write_protects;
+    s->sh_reclaims = st.reclaims;
+    s->sh_exits_satp = st.exits_satp;
+    s->sh_exits_sfence = st.exits_sfence;
+    s->sh_tlb_flushes = st.tlb_flushes;
+    s->sh_pages_peak = st.pages_peak;
+}
+
+/* XEN_DOMCTL_umbra_mmstats: d's counters (xen_lock held). */
 static long domctl_mmstats(struct domain *d, struct xen_domctl_umbra_mmstats *s)
 {
     memset(s, 0, sizeof(*s));
@@ -235,7 +260,11 @@ static long domctl_mmstats(struct domain *d, struct xen_domctl_umbra_mmstats *s)
         s->exits += k->exits;
         s->page_faults += k->page_faults;
         s->hyp_refs += k->hyp_refs;
+        for (unsigned c = 0; c < UMBRA_MMSTATS_CAUSES; c++)
+            s->exits_by_cause[c] += k->exits_by_cause[c];
     }
+    if (d->paging->mode == PAGING_SHADOW)
+        mmstats_shadow(d, s);
     return 0;
 }
 

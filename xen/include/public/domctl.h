@@ -161,7 +161,13 @@ struct xen_domctl_umbra_foreign {
     uint64_t mm_base;        /* out: machine address of memfd offset 0 */
 };
 
-/* XEN_DOMCTL_umbra_mmstats: the layout of xc_umbra_mmstats_t. */
+/*
+ * XEN_DOMCTL_umbra_mmstats: the layout of xc_umbra_mmstats_t. Hart counters
+ * are summed over the domain's vCPUs as of their last slice; the sh_* fields
+ * (and shadow_faults, emulated_writes) are the shadow mode's counters
+ * (docs/shadow.md), 0 under HAP.
+ */
+#define UMBRA_MMSTATS_CAUSES 24      /* exception causes 0..23 */
 struct xen_domctl_umbra_mmstats {
     uint32_t paging_mode;
     uint32_t pad;
@@ -169,6 +175,10 @@ struct xen_domctl_umbra_mmstats {
     uint64_t walk_refs_vs, walk_refs_g, walk_refs_s;
     uint64_t exits, page_faults, hyp_refs;
     uint64_t shadow_faults, emulated_writes, shared_pages, paged_out_pages;
+    uint64_t exits_by_cause[UMBRA_MMSTATS_CAUSES];  /* exits by scause (exceptions) */
+    uint64_t sh_faults_not_present, sh_faults_wp_emulate, sh_faults_ad, sh_faults_reflected;
+    uint64_t sh_resyncs, sh_oos_unsyncs, sh_unshadows, sh_write_protects, sh_reclaims;
+    uint64_t sh_exits_satp, sh_exits_sfence, sh_tlb_flushes, sh_pages_peak;
 };
 
 struct xen_domctl {
