@@ -51,6 +51,8 @@ struct libxl_domain_config {
     char cmdline[MAX_GUEST_CMDLINE]; /* NUL-terminated, may be empty */
     bool hap;                        /* <features><hap state=...>, default on */
     bool nosharepages;               /* <memoryBacking><nosharepages/> */
+    bool nosuperpages;               /* Umbra: 4 KiB p2m (G-stage) pages only (xl create
+                                        superpages=0); default: 2 MiB where contiguous */
     bool console;                    /* <devices><console> */
     bool balloon;                    /* <devices><memballoon model='xen'> */
     enum libxl_action on_poweroff, on_reboot, on_crash;
@@ -96,8 +98,8 @@ int libxl_config_parse_memory(const char *path, const char *buf, size_t len,
 
 /*
  * Apply an xl command-line override "key=value" (name, memory, maxmem,
- * currentMemory, vcpus, kernel, cmdline, hap, on_poweroff, on_reboot,
- * on_crash). Memory values take xl SIZE syntax, but a bare number is MiB as
+ * currentMemory, vcpus, kernel, cmdline, hap, superpages, on_poweroff,
+ * on_reboot, on_crash). Memory values take xl SIZE syntax, but a bare number is MiB as
  * in xl.cfg. Returns 0, or -1 with "override 'kv': reason" in err.
  */
 int libxl_config_override(struct libxl_domain_config *cfg, const char *kv,

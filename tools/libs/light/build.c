@@ -73,7 +73,7 @@ static int step_create(struct build *b)
                  (cfg->nosharepages ? XEN_DOMCTL_CDF_nosharepages : 0),
         .max_vcpus = cfg->max_vcpus,
         .max_mem_kb = cfg->max_memkb,
-        .p2m_superpages = 1,
+        .p2m_superpages = cfg->nosuperpages ? 0 : 1,
     };
 
     memcpy(dc.handle, cfg->uuid, sizeof(dc.handle));

@@ -3,7 +3,8 @@
  * the XML is parsed.
  *
  * Keys follow xl.cfg where it has one (memory, maxmem, vcpus, kernel,
- * cmdline, hap, on_*) and libvirt's element names otherwise. Memory values
+ * cmdline, hap, on_*) and libvirt's element names otherwise; `superpages`
+ * is Umbra's own (2 MiB p2m pages, on by default). Memory values
  * are xl.cfg's: a bare number is MiB; a suffix b/k/m/g/t gives the unit.
  * Invariant: a rejected override leaves cfg unchanged.
  */
@@ -88,6 +89,13 @@ int libxl_config_override(struct libxl_domain_config *cfg, const char *kv,
             n.hap = false;
         else
             return bad(kv, err, errlen, "hap must be 1/on or 0/off");
+    } else if (!strcmp(key, "superpages")) {   /* Umbra: 2 MiB p2m pages (benchmarks) */
+        if (!strcmp(v, "1") || !strcmp(v, "on"))
+            n.nosuperpages = false;
+        else if (!strcmp(v, "0") || !strcmp(v, "off"))
+            n.nosuperpages = true;
+        else
+            return bad(kv, err, errlen, "superpages must be 1/on or 0/off");
     } else if (!strcmp(key, "on_poweroff") || !strcmp(key, "on_reboot") ||
                !strcmp(key, "on_crash")) {
         enum libxl_action *a = key[3] == 'p' ? &n.on_poweroff

@@ -364,6 +364,12 @@ static void test_build_paused_shadow(void)
                                              err, sizeof(err)), 0);
     CU_ASSERT_TRUE(dom(domid)->paused);
     CU_ASSERT_EQUAL(dom(domid)->dc.flags, XEN_DOMCTL_CDF_nosharepages);
+    CU_ASSERT_EQUAL(dom(domid)->dc.p2m_superpages, 1);
+    f_destroy(NULL, domid);
+    cfg.nosuperpages = true;      /* xl create superpages=0 */
+    CU_ASSERT_EQUAL_FATAL(libxl_domain_build(&fake_ops, NULL, &cfg, LIBXL_BUILD_PAUSED, &domid, &lay,
+                                             err, sizeof(err)), 0);
+    CU_ASSERT_EQUAL(dom(domid)->dc.p2m_superpages, 0);
     f_destroy(NULL, domid);
 }
 

@@ -359,6 +359,13 @@ static void test_overrides(void)
     CU_ASSERT_STRING_EQUAL(cfg.name, "other");
     CU_ASSERT_EQUAL(libxl_config_override(&cfg, "hap=0", err, sizeof(err)), 0);
     CU_ASSERT_FALSE(cfg.hap);
+    CU_ASSERT_FALSE(cfg.nosuperpages);            /* 2 MiB p2m pages by default */
+    CU_ASSERT_EQUAL(libxl_config_override(&cfg, "superpages=0", err, sizeof(err)), 0);
+    CU_ASSERT_TRUE(cfg.nosuperpages);
+    CU_ASSERT_EQUAL(libxl_config_override(&cfg, "superpages=on", err, sizeof(err)), 0);
+    CU_ASSERT_FALSE(cfg.nosuperpages);
+    CU_ASSERT_EQUAL(libxl_config_override(&cfg, "superpages=off", err, sizeof(err)), 0);
+    CU_ASSERT_TRUE(cfg.nosuperpages);
     CU_ASSERT_EQUAL(libxl_config_override(&cfg, "cmdline=a b=c", err, sizeof(err)), 0);
     CU_ASSERT_STRING_EQUAL(cfg.cmdline, "a b=c");
     CU_ASSERT_EQUAL(libxl_config_override(&cfg, "on_crash=preserve", err, sizeof(err)), 0);
@@ -371,6 +378,8 @@ static void test_overrides(void)
     CU_ASSERT_EQUAL(libxl_config_override(&cfg, "maxmem=4", err, sizeof(err)), -1);
     CU_ASSERT_STRING_EQUAL(err, "override 'maxmem=4': maxmem is below the current memory");
     CU_ASSERT_EQUAL(libxl_config_override(&cfg, "vcpus=0", err, sizeof(err)), -1);
+    CU_ASSERT_EQUAL(libxl_config_override(&cfg, "superpages=2", err, sizeof(err)), -1);
+    CU_ASSERT_STRING_EQUAL(err, "override 'superpages=2': superpages must be 1/on or 0/off");
     CU_ASSERT_EQUAL(memcmp(&cfg, &before, sizeof(cfg)), 0);   /* untouched on error */
 }
 
