@@ -69,8 +69,10 @@ static void test_console_detach(void)
     used = read_for(fd, buf, sizeof(buf), 0, 1500);
     CU_ASSERT_PTR_NOT_NULL(strstr(buf, "Umbra PV kernel"));
     CU_ASSERT_EQUAL(write(fd, "\x1d", 1), 1);
+    /* Up to 15 s. Once xl closes the pty, reads fail at once, so pace the loop. */
     for (int i = 0; i < 300 && waitpid(pid, &st, WNOHANG) == 0; i++) {
         read_for(fd, buf, sizeof(buf), used, 50);
+        usleep(50 * 1000);
         st = -1;
     }
     if (st == -1) {
