@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <termios.h>
@@ -18,6 +19,15 @@
 
 #define CTRL_RIGHT_BRACKET 0x1d
 #define POLL_MS 20
+
+static struct termios saved_tty;
+
+/* SIGINT/SIGTERM/SIGHUP while attached: give the terminal back, then die. */
+static void restore_and_exit(int sig)
+{
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
+    _exit(128 + sig);
+}
 
 /* Copy whatever is new in the buffer to stdout. Returns bytes shown, or -1. */
 static long drain(uint32_t domid, uint64_t *off)
@@ -55,13 +65,18 @@ static bool detach_requested(bool tty)
 
 int xl_console_attach(uint32_t domid)
 {
-    struct termios saved, raw;
-    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+    struct termios raw;
+    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_tty) == 0;
     uint64_t off = 0;
     int rc = -1;
 
     if (tty) {
-        raw = saved;
+        struct sigaction sa = { .sa_handler = restore_and_exit };
+
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGHUP, &sa, NULL);
+        raw = saved_tty;
         raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
         raw.c_cc[VMIN] = 1;
         raw.c_cc[VTIME] = 0;
@@ -86,7 +101,7 @@ int xl_console_attach(uint32_t domid)
         }
     }
     if (tty)
-        tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved_tty);
     return rc;
 }
 
