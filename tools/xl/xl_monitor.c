@@ -29,6 +29,7 @@
 
 #define POLL_MIN_MS 50
 #define POLL_MAX_MS 500
+#define GRACE_MS 100
 
 static void redirect_output(const char *name)
 {
@@ -75,6 +76,7 @@ static void __attribute__((noreturn)) monitor(xc_interface *xch, uint32_t domid)
 {
     struct libxl_domain_config cfg;
     long interval_ms = POLL_MIN_MS;
+    bool seen_shutdown = false;
 
     if (libxl_userdata_load(domid, &cfg) < 0)
         _exit(1);
@@ -92,6 +94,13 @@ static void __attribute__((noreturn)) monitor(xc_interface *xch, uint32_t domid)
         }
         if (!info.shutdown || info.shutdown_reason == SHUTDOWN_suspend)
             continue;
+        if (!seen_shutdown) {
+            /* Act on the next poll: an attached console drains the last output first. */
+            seen_shutdown = true;
+            interval_ms = GRACE_MS;
+            continue;
+        }
+        seen_shutdown = false;
         a = action_for(&cfg, info.shutdown_reason);
         fprintf(stderr, "Domain %u (%s) has shut down, reason code %u: action %s\n", domid,
                 cfg.name, info.shutdown_reason, libxl_action_name(a));
