@@ -11,7 +11,8 @@
  *    p2m does not give the domain), R X U G exactly the guest's, W only if
  *    the guest grants W and D, the p2m type is writable and the frame is not
  *    an in-sync page table; the guest's A set; the reverse map consistent.
- * Leaf shadows of out-of-sync guest tables are skipped (OOS 5). It also
+ * Leaf shadows of out-of-sync guest tables are compared with the snapshot
+ * taken when they went out of sync, as updated by fills (OOS 5). It also
  * checks reference counts. Each disagreement prints one line naming the
  * shadow frame, guest frame, level, index and values. O(shadow pages x 512).
  */
@@ -39,11 +40,19 @@ static void sh_report(struct sh_checker *c, const struct shadow_page *sp, unsign
                 mfn_x(sp->smfn), sp->gfn, sp->level, sp->flags, idx, entry, why, gpte);
 }
 
-/* The guest PTE idx of table frame gfn, or false if the p2m does not map it. */
+/*
+ * The guest PTE idx of table frame gfn, or false if the p2m does not map it.
+ * For an out-of-sync frame: the snapshot's value (OOS rule 5).
+ */
 static bool sh_check_gpte(struct shadow_domain *sd, uint64_t gfn, unsigned idx, uint64_t *pte)
 {
+    const struct sh_gfn *g = sh_gfn_find(sd, gfn);
     maddr_t ma;
 
+    if (g && g->oos >= 0) {
+        *pte = sh_read(sd, sh_entry_ma(sd->oos[g->oos].snapshot, idx));
+        return true;
+    }
     if (!sh_guest_table_ma(sd, gfn, &ma))
         return false;
     *pte = sh_read(sd, _maddr(maddr_x(ma) + 8ULL * idx));
@@ -139,12 +148,6 @@ static void sh_check_page(struct sh_checker *c, const struct shadow_page *sp)
         pins += sd->tops[i].valid && sd->tops[i].sp == sp;
     if (sp->refs != sp->parents.n + pins)
         sh_report(c, sp, 0, 0, 0, "reference count differs from parents + pins");
-    if (sp->kind == SH_GUEST && sp->level == 0) {
-        const struct sh_gfn *g = sh_gfn_find(sd, sp->gfn);
-
-        if (g && g->oos >= 0)
-            return;   /* OOS 5: may disagree until the next resync */
-    }
     for (unsigned i = 0; i < SH_ENTRIES; i++) {
         uint64_t e = sh_get_entry(sd, sp, i);
 

@@ -20,8 +20,11 @@
  *         become writable where guest and p2m allow). The faulting store is
  *         then retried by the guest, natively.
  *  OOS 5. While out of sync, the frame's leaf shadow may disagree with the
- *         guest table; the invariant checker skips exactly those shadows.
- *         A fault filled through it uses the guest's current PTE.
+ *         guest table, but never with the snapshot: a fault filled through
+ *         it uses the guest's current PTE and records that value in the
+ *         snapshot (sh_validate_gentry), so that resync (OOS 7) sees every
+ *         entry whose shadow may be stale. The invariant checker compares
+ *         exactly those shadows with the snapshot instead of the guest.
  *  OOS 6. Every out-of-sync frame is resynced on every guest sfence.vma (any
  *         form) and every guest satp write, before the TLB flush is done.
  *  OOS 7. Resync write-protects the frame again first (mappings revalidated,

@@ -151,12 +151,21 @@ static bool sh_link_matches(const struct shadow_page *sp, uint64_t cur, uint64_t
 
 /*
  * Recompute entry idx of SH_GUEST page sp from the guest PTE gpte (the
- * current value of entry idx of guest frame sp->gfn).
+ * current value of entry idx of guest frame sp->gfn). For an out-of-sync
+ * frame the snapshot records gpte too (OOS rule 5): the snapshot always
+ * holds the guest values its shadow entries were derived from.
  */
 void sh_validate_gentry(struct shadow_domain *sd, struct shadow_page *sp, unsigned idx,
                         uint64_t gpte)
 {
     uint64_t val = 0, gfn = 0;
+
+    if (sp->level == 0) {
+        const struct sh_gfn *g = sh_gfn_find(sd, sp->gfn);
+
+        if (g && g->oos >= 0)
+            sh_write(sd, sh_entry_ma(sd->oos[g->oos].snapshot, idx), gpte);
+    }
 
     if ((gpte & PTE_V) && !sh_gpte_bad(gpte)) {
         if (sp->level == 0) {
