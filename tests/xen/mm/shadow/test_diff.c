@@ -235,6 +235,35 @@ static void gen_batch(struct model *m)
         emit(m, PT_OP_SFENCE, ~0UL, ~0UL);
 }
 
+/*
+ * mmap-style churn in the current address space: map a page, touch it, unmap
+ * it, flush that address, touch it again (which must fault), several times in
+ * one table, so that the table goes out of sync while entries are filled.
+ */
+static void gen_map_touch_unmap(struct model *m)
+{
+    unsigned k = (unsigned)(rnd(m) % 2), n = 3 + (unsigned)(rnd(m) % 6);
+    uint64_t t = m->l1_table[m->cur][k];
+
+    if (!t)
+        return;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned idx = (unsigned)(rnd(m) % 512);
+        uint64_t va = WIN_VA + ((uint64_t)k << 21) + ((uint64_t)idx << PAGE_SHIFT);
+        uint64_t pte = pte_make((DATA_GPA >> PAGE_SHIFT) + rnd(m) % DATA_FRAMES,
+                                PTE_V | PTE_R | PTE_W | PTE_A | (pct(m) < 50 ? PTE_D : 0));
+
+        emit(m, PT_OP_STORE, t + 8ULL * idx, 0);         /* whatever was there goes first */
+        emit(m, PT_OP_SFENCE, va, ~0UL);
+        emit(m, PT_OP_STORE, t + 8ULL * idx, pte);       /* invalid -> valid: no fence needed */
+        emit(m, PT_OP_LOAD, va + 8, 0);
+        emit(m, PT_OP_STORE, va + 16, rnd(m));
+        emit(m, PT_OP_STORE, t + 8ULL * idx, 0);
+        emit(m, PT_OP_SFENCE, va, pct(m) < 50 ? asid_of(m->cur) : ~0UL);
+        emit(m, PT_OP_LOAD, va + 8, 0);
+    }
+}
+
 /* Process teardown: zero a run of entries of one leaf table, then flush. */
 static void gen_teardown(struct model *m)
 {
@@ -299,6 +328,8 @@ static void gen_step(struct model *m)
         emit(m, PT_OP_READ_SATP, 0, 0);
     } else if (p < 95) {
         gen_teardown(m);
+    } else if (p < 97) {
+        gen_map_touch_unmap(m);
     } else {
         gen_access(m);
     }
