@@ -1,5 +1,5 @@
 /*
- * bench_paging.c: `make bench-paging`: the same synthetic workloads under
+ * bench_paging.c: `make bench-paging-synth`: the same synthetic workloads under
  * shadow paging, HAP with 4 KiB p2m entries and HAP with 2 MiB p2m entries,
  * run by the page-table-edit guest (../guests/ptedit.h) on one hart each.
  * It prints, per workload and mode, modeled cycles and host seconds, TLB
