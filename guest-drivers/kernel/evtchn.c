@@ -65,7 +65,15 @@ void evtchn_upcall(void)
     struct vcpu_info *vi = &shared->vcpu_info[0];
     int found = 0;
 
-    while (__atomic_exchange_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST)) {
+    /*
+     * upcall_pending is cleared with a plain byte store, as Linux does: a
+     * read-modify-write of its word could undo a concurrent write by the
+     * hypervisor to the bytes beside it. The hypervisor sets pending bits and
+     * the selector before upcall_pending, so the scan below sees every event
+     * whose flag this store may overwrite.
+     */
+    while (__atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_ACQUIRE)) {
+        __atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
         uint64_t sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
         while (sel) {
             unsigned w = (unsigned)__builtin_ctzl(sel);

@@ -86,14 +86,20 @@ static void arm_timer(void)
     time_set_deadline(deadline);
 }
 
+/* Makes runnable every timed sleeper whose time has come. */
+static void wake_expired(uint64_t now)
+{
+    for (int i = 0; i < NPROC; i++)
+        if (procs[i].state == P_SLEEPING && procs[i].wake_ns && procs[i].wake_ns <= now)
+            procs[i].state = P_RUNNABLE;
+}
+
 /* The timer hook: wakes sleepers, and ends the slice when it is over. */
 static void sched_tick(void)
 {
     uint64_t now = time_now_ns();
 
-    for (int i = 0; i < NPROC; i++)
-        if (procs[i].state == P_SLEEPING && procs[i].wake_ns && procs[i].wake_ns <= now)
-            procs[i].state = P_RUNNABLE;
+    wake_expired(now);
     if (current && now >= slice_end)
         need_resched = true;
     arm_timer();
@@ -127,6 +133,8 @@ static void __attribute__((noreturn)) scheduler(void)
     struct proc *last = NULL;
 
     for (;;) {
+        /* Sleepers are woken by time, not only by the timer's event. */
+        wake_expired(time_now_ns());
         struct proc *p = pick_next(&cursor);
         if (!p) {
             arm_timer();

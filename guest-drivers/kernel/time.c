@@ -64,10 +64,13 @@ uint64_t time_now_ns(void)
     return rdtime() * NOMINAL_NS_PER_TICK;
 }
 
+/*
+ * Always asks the hypervisor, even for the deadline we believe is armed: if
+ * its expiry event was lost, that belief is stale and skipping the call
+ * would leave no timer at all (and an idle guest blocked for good).
+ */
 void time_set_deadline(uint64_t deadline_ns)
 {
-    if (deadline_ns == armed)
-        return;
     armed = deadline_ns;
     if (deadline_ns == 0) {
         csr_clear(sie, SIE_STIE);
