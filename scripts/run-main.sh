@@ -21,6 +21,7 @@ step=0
 progress() { step=$((step + 1)); echo "==> [$step/6] $*"; }
 
 cleanup() {
+    trap '' PIPE HUP INT TERM   # finish the cleanup even if our output is gone
     "$top/tools/hotplug/xencommons" stop
     rm -rf "$XEN_RUN_DIR"
 }
@@ -33,7 +34,8 @@ for need in bin/xen bin/xl guest/kernel.elf; do
     fi
 done
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
+trap 'exit 141' PIPE
 
 progress "starting the hypervisor and dom0 services in $XEN_RUN_DIR"
 "$top/tools/hotplug/xencommons" start || exit 1

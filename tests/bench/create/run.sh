@@ -10,8 +10,9 @@ XEN_RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/umbra-bench-create.XXXXXX") || exit 1
 XENSTORED_PATH=$XEN_RUN_DIR/xenstored/socket
 XEN_ARGS="-m 3G"
 export UMBRA_BUILD XEN_RUN_DIR XENSTORED_PATH XEN_ARGS
-trap '"$top/tools/hotplug/xencommons" stop >/dev/null; rm -rf "$XEN_RUN_DIR"' EXIT
-trap 'exit 130' INT TERM
+trap 'trap "" PIPE HUP INT TERM; "$top/tools/hotplug/xencommons" stop >/dev/null 2>&1; rm -rf "$XEN_RUN_DIR"' EXIT
+trap 'exit 130' INT TERM HUP
+trap 'exit 141' PIPE
 echo "bench-create: starting a private stack in $XEN_RUN_DIR"
 "$top/tools/hotplug/xencommons" start >/dev/null || exit 1
 echo "bench-create: measuring (this creates up to 600 domains)"
