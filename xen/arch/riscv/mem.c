@@ -92,6 +92,23 @@ static int phys_load(struct hart *h, uint64_t ma, unsigned size, uint64_t *val, 
 }
 
 /* Physical store to RAM or the CLINT, with code invalidation and tohost. */
+/* What every store to RAM at ma must do after the bytes change: drop decoded
+ * code of that page, and notice an HTIF tohost write. */
+static void ram_stored(struct hart *h, uint64_t ma, unsigned size)
+{
+    if (page_is_code(h, ma))
+        code_invalidate_page(h, ma >> PAGE_SHIFT);
+    if (h->tohost && ma <= h->tohost && ma + size > h->tohost) {
+        uint8_t *tp = mem_host(h, h->tohost, 8);
+
+        memcpy(&h->tohost_val, tp, 8);
+        if (h->tohost_val) {
+            h->tohost_hit = true;
+            h->stop = true;
+        }
+    }
+}
+
 static int phys_store(struct hart *h, uint64_t ma, unsigned size, uint64_t val, uint64_t va,
                       bool virt, struct trap *t)
 {
@@ -99,17 +116,7 @@ static int phys_store(struct hart *h, uint64_t ma, unsigned size, uint64_t val, 
 
     if (p) {
         memcpy(p, &val, size);
-        if (page_is_code(h, ma))
-            code_invalidate_page(h, ma >> PAGE_SHIFT);
-        if (h->tohost && ma <= h->tohost && ma + size > h->tohost) {
-            uint8_t *tp = mem_host(h, h->tohost, 8);
-
-            memcpy(&h->tohost_val, tp, 8);
-            if (h->tohost_val) {
-                h->tohost_hit = true;
-                h->stop = true;
-            }
-        }
+        ram_stored(h, ma, size);
         return 0;
     }
     if (in_clint(ma, size)) {
@@ -224,10 +231,18 @@ int mem_amo(struct hart *h, uint32_t raw, uint64_t va, unsigned size, unsigned f
         t->gva = virt;
         return -1;
     }
+    /*
+     * Machine memory is shared with other host threads (other harts, the
+     * hypervisor setting event bits in shared_info), so the read-modify-write
+     * is one host atomic operation. SC succeeds only if memory still holds
+     * the value LR read (a compare-and-swap, as QEMU does).
+     */
     if (f5 == 2) {
-        memcpy(&v, p, size);
+        v = size == 4 ? __atomic_load_n((uint32_t *)(void *)p, __ATOMIC_SEQ_CST)
+                      : __atomic_load_n((uint64_t *)(void *)p, __ATOMIC_SEQ_CST);
         h->resv_valid = true;
         h->resv_addr = x.ma;
+        h->resv_val = v;
         *old = size == 4 ? (uint64_t)(int64_t)(int32_t)v : v;
         return 0;
     }
@@ -235,12 +250,38 @@ int mem_amo(struct hart *h, uint32_t raw, uint64_t va, unsigned size, unsigned f
         bool ok = h->resv_valid && h->resv_addr == x.ma;
 
         h->resv_valid = false;
+        if (ok && size == 4) {
+            uint32_t expect = (uint32_t)h->resv_val;
+            ok = __atomic_compare_exchange_n((uint32_t *)(void *)p, &expect, (uint32_t)src, false,
+                                             __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+        } else if (ok) {
+            uint64_t expect = h->resv_val;
+            ok = __atomic_compare_exchange_n((uint64_t *)(void *)p, &expect, src, false,
+                                             __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+        }
         *old = ok ? 0 : 1;
-        return ok ? phys_store(h, x.ma, size, src, va, virt, t) : 0;
+        if (ok)
+            ram_stored(h, x.ma, size);
+        return 0;
     }
-    memcpy(&v, p, size);
+    if (size == 4) {
+        uint32_t *q = (uint32_t *)(void *)p, o = __atomic_load_n(q, __ATOMIC_SEQ_CST);
+
+        while (!__atomic_compare_exchange_n(q, &o, (uint32_t)amo_op(f5, o, src, 4), false,
+                                            __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            ;
+        v = o;
+    } else {
+        uint64_t *q = (uint64_t *)(void *)p, o = __atomic_load_n(q, __ATOMIC_SEQ_CST);
+
+        while (!__atomic_compare_exchange_n(q, &o, amo_op(f5, o, src, 8), false,
+                                            __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            ;
+        v = o;
+    }
     *old = size == 4 ? (uint64_t)(int64_t)(int32_t)v : v;
-    return phys_store(h, x.ma, size, amo_op(f5, v, src, size), va, virt, t);
+    ram_stored(h, x.ma, size);
+    return 0;
 }
 
 /* HLV/HLVX: a load as VS/VU (hstatus.SPVP) would make it, with V=1 rules. */

@@ -134,6 +134,7 @@ struct hart {
     uint64_t tohost_val;
     bool resv_valid;
     uint64_t resv_addr;
+    uint64_t resv_val;      /* the value LR read: SC succeeds only if memory still holds it */
 
     /* Machine CSRs. */
     uint64_t mstatus, medeleg, mideleg, mie, mip_sw, mtvec, mscratch, mepc,
