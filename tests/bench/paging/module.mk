@@ -5,6 +5,6 @@
 BENCH_PAGING_SRCS := tests/bench/paging/main.c tests/bench/paging/run.c tests/bench/paging/report.c
 $(eval $(call host-prog,bench-paging-guests,$(BENCH_PAGING_SRCS),xenlight umbraelf xenctrl xenstore hart,-lxml2))
 .PHONY: bench-paging
-bench-paging: $(B)/bin/bench-paging-guests $(B)/bin/xen $(B)/bin/xenstored $(B)/guest/kernel.elf
+bench-paging: $(B)/bin/bench-paging-guests $(B)/bin/xen $(B)/guest/kernel.elf
 	@tests/bench/paging/run.sh $(B)
 BENCHES += bench-paging
