@@ -28,9 +28,9 @@ static void print_counters(const struct bp_workload *w, unsigned nr,
 {
     static const int pf[] = { 12, 13, 15 }, gpf[] = { 20, 21, 23 };
 
-    printf("%-10s %-7s %4s %13s %7s %11s %10s %11s %11s %8s %8s %8s %8s %8s %8s %8s %10s\n",
+    printf("%-10s %-7s %4s %13s %7s %11s %10s %11s %11s %6s %8s %8s %8s %8s %8s %8s %8s %10s\n",
            "workload", "mode", "ok", "cycles", "host_s", "instret", "tlb_miss", "walk_vs",
-           "walk_g", "exits", "ecall", "pf", "gpf", "vinsn", "sh_flt", "sh_emul", "hyp_refs");
+           "walk_g", "walk_s", "exits", "ecall", "pf", "gpf", "vinsn", "sh_flt", "sh_emul", "hyp_refs");
     for (unsigned i = 0; i < nr; i++)
         for (int m = 0; m < BP_NR_MODES; m++) {
             const struct bp_result *r = &res[i][m];
@@ -40,11 +40,11 @@ static void print_counters(const struct bp_workload *w, unsigned nr,
                 printf("%-10s %-7s %4s  (not built)\n", w[i].name, bp_mode_name(m), "FAIL");
                 continue;
             }
-            printf("%-10s %-7s %4s %13llu %7.2f %11llu %10llu %11llu %11llu %8llu %8llu %8llu "
+            printf("%-10s %-7s %4s %13llu %7.2f %11llu %10llu %11llu %11llu %6llu %8llu %8llu %8llu "
                    "%8llu %8llu %8llu %8llu %10llu\n",
                    w[i].name, bp_mode_name(m), r->ok ? "ok" : "FAIL", (ull)s->cycles, r->host_s,
                    (ull)s->instret, (ull)s->tlb_misses, (ull)s->walk_refs_vs, (ull)s->walk_refs_g,
-                   (ull)s->exits, (ull)s->exits_by_cause[10], causes(s, pf, 3), causes(s, gpf, 3),
+                   (ull)s->walk_refs_s, (ull)s->exits, (ull)s->exits_by_cause[10], causes(s, pf, 3), causes(s, gpf, 3),
                    (ull)s->exits_by_cause[22], (ull)s->shadow_faults, (ull)s->emulated_writes,
                    (ull)s->hyp_refs);
         }
