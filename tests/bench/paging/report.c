@@ -117,7 +117,7 @@ static void print_ratios(const struct bp_workload *w, unsigned nr,
            "cheapest", "checksums");
     for (unsigned i = 0; i < nr; i++) {
         const struct bp_result *r = res[i];
-        int best = -1;
+        int best = -1, first = -1;
         bool same = true;
 
         printf("%-10s", w[i].name);
@@ -127,9 +127,11 @@ static void print_ratios(const struct bp_workload *w, unsigned nr,
         for (int m = 0; m < BP_NR_MODES; m++) {
             if (!r[m].ok)
                 continue;
+            if (first < 0)
+                first = m;
             if (best < 0 || r[m].st.cycles < r[best].st.cycles)
                 best = m;
-            if (strcmp(r[m].checksum, r[best].checksum))
+            if (strcmp(r[m].checksum, r[first].checksum))
                 same = false;
         }
         printf("  %-8s %s\n", best < 0 ? "-" : bp_mode_name(best),
