@@ -46,8 +46,12 @@ struct xs_domain *domain_get(struct xs_daemon *d, uint32_t domid)
     return dom;
 }
 
+/* Free dom's record. No connection may keep pointing at it: O(connections). */
 static void domain_forget(struct xs_daemon *d, struct xs_domain *dom)
 {
+    for (struct xs_conn *c = d->conns; c; c = c->next)
+        if (c->domain == dom)
+            c->domain = NULL;
     for (struct xs_domain **pp = &d->domains; *pp; pp = &(*pp)->next) {
         if (*pp == dom) {
             *pp = dom->next;

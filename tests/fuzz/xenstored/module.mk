@@ -14,6 +14,7 @@ $(FUZZ_STORE): tests/fuzz/xenstored/fuzz_request.c $(XENSTORED_LIB_SRCS) $(wildc
 fuzz-store-smoke: $(FUZZ_STORE)
 	@mkdir -p $(B)/fuzz/xenstored-corpus
 	$(FUZZ_STORE) -max_total_time=$(FUZZ_STORE_SECONDS) -max_len=16384 -print_final_stats=1 \
+		-artifact_prefix=$(B)/fuzz/ \
 		$(B)/fuzz/xenstored-corpus tests/fuzz/xenstored/seeds
 
 TEST_PRE += fuzz-store-smoke
