@@ -235,6 +235,7 @@ int domain_create(domid_t domid, const struct xen_domctl_createdomain *cfg, stru
     if (rc)
         goto out;
     d->p2m.flush = domain_tlb_shootdown;   /* before domain_init: ours, not the mode's */
+    d->tlb_flush_sync = domain_tlb_flush_sync;
     rc = d->paging->domain_init(d);
     if (rc)
         goto out_p2m;

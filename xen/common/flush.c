@@ -34,14 +34,12 @@ static void vcpu_flush_now(struct vcpu *v)
     v->flush_pending = false;
 }
 
-void domain_tlb_shootdown(struct domain *d, gfn_t gfn, unsigned order)
+void domain_tlb_flush_sync(struct domain *d, gfn_t gfn, unsigned order)
 {
     bool waiting;
 
-    /* Shadow mode keeps state derived from the p2m: drop it first. HAP keeps
-     * none, and its own hook would fence other threads' harts directly. */
-    if (d->paging && d->paging->mode == PAGING_SHADOW)
-        d->paging->p2m_changed(d, gfn, order);
+    (void)gfn;
+    (void)order;   /* the flush is whole-TLB: the model has no cheaper remote form */
     lock_take(&sd_lock);
     for (unsigned i = 0; i < d->max_vcpus; i++)
         if (d->vcpus[i])
@@ -57,6 +55,15 @@ void domain_tlb_shootdown(struct domain *d, gfn_t gfn, unsigned order)
             pthread_cond_wait(&sd_cond, &sd_lock.mutex);
     } while (waiting);
     lock_release(&sd_lock);
+}
+
+void domain_tlb_shootdown(struct domain *d, gfn_t gfn, unsigned order)
+{
+    /* Shadow mode keeps state derived from the p2m: drop it first. HAP keeps
+     * none, and its own hook would fence other threads' harts directly. */
+    if (d->paging && d->paging->mode == PAGING_SHADOW)
+        d->paging->p2m_changed(d, gfn, order);
+    domain_tlb_flush_sync(d, gfn, order);
 }
 
 void vcpu_enter_guest(struct vcpu *v)

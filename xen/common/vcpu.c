@@ -94,6 +94,7 @@ int vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
     struct hart *h = v->hart;
     unsigned mode = (unsigned)(c->satp >> SATP_MODE_SHIFT);
     uint64_t sstatus;
+    int rc;
 
     ASSERT_XEN_LOCKED();
     if (v->is_running || (v->initialised && v->domain->ctrl_pause == 0))
@@ -101,15 +102,12 @@ int vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
     if ((c->pc & 1) || (mode != SATP_MODE_BARE && mode != SATP_MODE_SV39 &&
                         mode != SATP_MODE_SV48))
         return -EINVAL;
-    /* Under shadow paging the real vsatp holds the shadow's root: a guest
-     * boots with its MMU off (DESIGN: vsatp Bare) and sets satp itself. */
-    if (v->domain->paging->mode == PAGING_SHADOW && c->satp != 0)
-        return -EOPNOTSUPP;
     for (unsigned r = 1; r < 32; r++)
         hart_set_reg(h, r, c->x[r]);
     hart_csr_set(h, CSR_VSSTATUS, (c->sstatus & SSTATUS_MASK) | (XLEN_64 << MSTATUS_UXL_SHIFT));
-    if (v->domain->paging->mode == PAGING_HAP)
-        hart_csr_set(h, CSR_VSATP, c->satp);
+    rc = v->domain->paging->set_guest_satp(v, c->satp);
+    if (rc)
+        return rc;
     /* Enter VS-mode at pc: the sret a real hypervisor would execute. */
     sstatus = hart_csr_get(h, CSR_SSTATUS);
     hart_csr_set(h, CSR_SSTATUS, sstatus | MSTATUS_SPP);
@@ -133,8 +131,7 @@ void vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *c)
     for (unsigned r = 1; r < 32; r++)
         c->x[r] = hart_get_reg(h, r);
     c->sstatus = hart_csr_get(h, CSR_VSSTATUS);
-    /* shadow mode: the real vsatp is the shadow's; report the guest's own only under HAP */
-    c->satp = v->domain->paging->mode == PAGING_HAP ? hart_csr_get(h, CSR_VSATP) : 0;
+    c->satp = v->domain->paging->get_guest_satp(v);
 }
 
 uint64_t vcpu_guest_time_ns(struct vcpu *v)

@@ -171,6 +171,17 @@ static int hap_gva_to_gpa(struct vcpu *v, uint64_t gva, unsigned access, paddr_t
     return 0;
 }
 
+static uint64_t hap_get_guest_satp(struct vcpu *v)
+{
+    return hart_csr_get(v->hart, CSR_VSATP);
+}
+
+static int hap_set_guest_satp(struct vcpu *v, uint64_t satp)
+{
+    hart_csr_set(v->hart, CSR_VSATP, satp);
+    return 0;
+}
+
 const struct paging_ops hap_ops = {
     .name = "hap",
     .mode = PAGING_HAP,
@@ -181,4 +192,6 @@ const struct paging_ops hap_ops = {
     .handle_vinsn = NULL,        /* HAP owns no virtual-instruction exits */
     .gva_to_gpa = hap_gva_to_gpa,
     .p2m_changed = hap_p2m_changed,
+    .get_guest_satp = hap_get_guest_satp,
+    .set_guest_satp = hap_set_guest_satp,
 };

@@ -498,6 +498,33 @@ static void test_deterministic(void)
     CU_ASSERT_EQUAL(cpu[0][1], cpu[1][1]);
 }
 
+/* setvcpucontext/getvcpucontext carry the guest's own satp in both modes
+ * (under shadow the real vsatp holds the shadow root, never shown to dom0). */
+static void guest_satp_round_trip(uint32_t flags)
+{
+    uint64_t satp = (8ULL << 60) | (5ULL << 44) | (CT_RAM_GFN + 3);  /* Sv39, ASID 5 */
+    struct vcpu_guest_context c = { .pc = GUEST_RAM_BASE, .satp = satp }, out;
+    struct domain *d;
+
+    xen_lock_acquire();
+    d = ct_domain_flags("satp", flags);
+    CU_ASSERT_FATAL(d != NULL);
+    CU_ASSERT_EQUAL(vcpu_set_context(d->vcpus[0], &c), 0);
+    vcpu_get_context(d->vcpus[0], &out);
+    CU_ASSERT_EQUAL(out.satp, satp);
+    CU_ASSERT_EQUAL(out.pc, GUEST_RAM_BASE);
+    if (!(flags & XEN_DOMCTL_CDF_hap))
+        CU_ASSERT_NOT_EQUAL(hart_csr_get(d->vcpus[0]->hart, CSR_VSATP), satp);
+    domain_destroy(d);
+    xen_lock_release();
+}
+
+static void test_guest_satp_round_trip(void)
+{
+    guest_satp_round_trip(XEN_DOMCTL_CDF_hap);
+    guest_satp_round_trip(0);
+}
+
 UMBRA_SUITE(xen_common_domain, "xen/common/domain", suite_init, suite_cleanup,
             UMBRA_TEST(test_privilege_rule), UMBRA_TEST(test_create_destroy_accounting),
             UMBRA_TEST(test_guest_console_shutdown),
@@ -505,4 +532,4 @@ UMBRA_SUITE(xen_common_domain, "xen/common/domain", suite_init, suite_cleanup,
             UMBRA_TEST(test_guest_fault_crashes_domain), UMBRA_TEST(test_timer_wakes_blocked_vcpu),
             UMBRA_TEST(test_hostile_hypercalls), UMBRA_TEST(test_evtchn_semantics),
             UMBRA_TEST(test_sched_weights), UMBRA_TEST(test_shootdown_on_decrease),
-            UMBRA_TEST(test_deterministic))
+            UMBRA_TEST(test_deterministic), UMBRA_TEST(test_guest_satp_round_trip))

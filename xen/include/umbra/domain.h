@@ -67,6 +67,10 @@ struct domain {
     struct p2m_domain p2m;
     const struct paging_ops *paging;
     void *paging_priv;           /* the mode's private per-domain state */
+    /* The synchronous shootdown (flush.h) a paging mode calls after it weakens
+     * a mapping on its own; set before paging->domain_init. NULL in tests that
+     * run no vCPU concurrently. */
+    void (*tlb_flush_sync)(struct domain *d, gfn_t gfn, unsigned order);
     unsigned max_vcpus;
     struct vcpu **vcpus;
     /* ---- xen/common (xen_lock) ---- */

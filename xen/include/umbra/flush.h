@@ -25,6 +25,13 @@
  */
 void domain_tlb_shootdown(struct domain *d, gfn_t gfn, unsigned order);
 
+/*
+ * The synchronous part alone, with no paging-mode work: every vCPU of d has
+ * flushed its TLB when this returns. A paging mode that weakens mappings by
+ * itself calls it through d->tlb_flush_sync, after dropping its own locks.
+ */
+void domain_tlb_flush_sync(struct domain *d, gfn_t gfn, unsigned order);
+
 /* Bracket hart_run() on a pCPU thread (xen_lock not held). */
 void vcpu_enter_guest(struct vcpu *v);
 void vcpu_leave_guest(struct vcpu *v);

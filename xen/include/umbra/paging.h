@@ -45,6 +45,12 @@ struct paging_ops {
     int (*gva_to_gpa)(struct vcpu *v, uint64_t gva, unsigned access, paddr_t *gpa);
     /* The p2m changed at gfn (2^order frames): drop derived state, shoot down TLBs. */
     void (*p2m_changed)(struct domain *d, gfn_t gfn, unsigned order);
+    /* The guest's own satp (HAP: vsatp itself; shadow: the value the guest
+     * last wrote, while vsatp holds the shadow root). */
+    uint64_t (*get_guest_satp)(struct vcpu *v);
+    /* Load satp as if the guest had written it (setvcpucontext). v is not
+     * running. Returns 0 or -errno. */
+    int (*set_guest_satp)(struct vcpu *v, uint64_t satp);
 };
 
 extern const struct paging_ops hap_ops;

@@ -15,7 +15,7 @@
  * Weakening requested by the guest (an emulated PTE store) is flushed by the
  * guest's own sfence.vma, as on hardware.
  * With several pCPU threads only a vCPU's own thread may touch its hart:
- * xen/common then installs its synchronous shootdown (shadow_set_tlb_shootdown),
+ * xen/common then provides its synchronous shootdown (d->tlb_flush_sync),
  * which sh_op_end() calls after dropping the paging lock. Without one, the
  * harts are fenced directly (tests, one pCPU: no vCPU runs meanwhile).
  */

@@ -63,6 +63,7 @@ static int shadow_domain_init(struct domain *d)
     d->paging_priv = sd;
     if (!d->p2m.flush)
         d->p2m.flush = shadow_p2m_changed;
+    sd->shootdown = d->tlb_flush_sync;   /* xen/common's synchronous shootdown, if any */
     rc = 0;
     goto out;
 fail:
@@ -230,6 +231,11 @@ static void shadow_p2m_changed(struct domain *d, gfn_t gfn, unsigned order)
         (void)sh_op_end(sd, NULL, 0);
 }
 
+static uint64_t shadow_get_guest_satp_op(struct vcpu *v)
+{
+    return shadow_guest_satp(v->domain, v->vcpu_id);
+}
+
 const struct paging_ops shadow_ops = {
     .name = "shadow",
     .mode = PAGING_SHADOW,
@@ -240,6 +246,8 @@ const struct paging_ops shadow_ops = {
     .handle_vinsn = shadow_handle_vinsn,
     .gva_to_gpa = shadow_gva_to_gpa,
     .p2m_changed = shadow_p2m_changed,
+    .get_guest_satp = shadow_get_guest_satp_op,
+    .set_guest_satp = shadow_load_guest_satp,
 };
 
 void shadow_get_stats(struct domain *d, struct shadow_stats *st)
