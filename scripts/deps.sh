@@ -4,7 +4,8 @@
 # Invariant: the package list lives here and only here.
 set -e
 PKGS="make gcc clang lld libcunit1-dev libxml2-dev libxml2-utils libncurses-dev \
-xenstore-utils libxen-dev libvirt0 libclang-rt-14-dev util-linux procps"
+xenstore-utils libxen-dev libvirt0 libclang-rt-14-dev util-linux procps \
+python3 tmux"
 missing=""
 for p in $PKGS; do
     st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
