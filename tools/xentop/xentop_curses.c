@@ -2,7 +2,8 @@
  * xentop_curses.c: xentop's interactive screen: the three summary lines,
  * the reverse-video header, the domain rows (scrollable), a key bar at the
  * bottom, and the keys: D delay, S sort column, Q/Esc quit, Up/Down scroll,
- * N/B/V/R network/VBD/VCPU/repeat-header views, M Umbra's memory view.
+ * N/B/V/R network/VBD/VCPU/repeat-header views, M Umbra's memory view,
+ * Left/Right to scroll sideways when the columns are wider than the terminal.
  *
  * Invariants: every line on screen is text from xentop_format.c, clipped to
  * the terminal's width; a key redraws the current round at once, without a
@@ -18,6 +19,9 @@
 
 #define KEY_ESCAPE 27
 
+/* Columns scrolled off to the left (Left/Right keys). */
+static int hscroll;
+
 /* Draw NUL-terminated text line by line from row *y; skip the first `skip` lines. */
 static void put_text(const char *text, int *y, int skip, int attr)
 {
@@ -28,9 +32,11 @@ static void put_text(const char *text, int *y, int skip, int attr)
         if (skip > 0) {
             skip--;
         } else {
+            int from = hscroll < len ? hscroll : len;
+
             if (attr)
                 attron(attr);
-            mvaddnstr(*y, 0, p, len < COLS ? len : COLS);
+            mvaddnstr(*y, 0, p + from, len - from < COLS ? len - from : COLS);
             if (attr)
                 attroff(attr);
             (*y)++;
@@ -94,15 +100,21 @@ static void draw(const struct xt_snapshot *s, const struct xt_view *v, int scrol
     int y = 0;
 
     erase();
-    if (sum)
+    if (sum) {
+        int h = hscroll;
+
+        hscroll = 0;            /* the summary lines never scroll sideways */
         put_text(sum, &y, 0, 0);
+        hscroll = h;
+    }
     y++;
     if (hdr)
         put_text(hdr, &y, 0, A_REVERSE);
     if (rows)
         put_text(rows, &y, scroll, 0);
     snprintf(bar, sizeof(bar), "Delay  Networks  vBds  VCPUs  Repeat header  Sort order (%s)  "
-             "Mem view  Quit", v->sort == XT_SORT_DOMID ? "ID" : xt_column_name((unsigned)v->sort));
+             "Mem view  Quit  (Left/Right: more columns)",
+             v->sort == XT_SORT_DOMID ? "ID" : xt_column_name((unsigned)v->sort));
     attron(A_REVERSE);
     mvaddnstr(LINES - 1, 0, bar, COLS);
     attroff(A_REVERSE);
@@ -186,7 +198,10 @@ int xt_curses_run(xc_interface *xch, struct xt_view *v, double delay, long itera
                 break;
             case 'n': case 'N': v->networks = !v->networks; break;
             case 'b': case 'B': v->vbds = !v->vbds; break;
-            case 'v': case 'V': v->vcpus = !v->vcpus; break;
+            case 'v': case 'V':
+                v->vcpus = !v->vcpus;
+                next = now_s();         /* a new round now, with the VCPU times */
+                break;
             case 'r': case 'R': v->repeat_header = !v->repeat_header; break;
             case 'm': case 'M':
                 v->mem = !v->mem;
@@ -195,6 +210,8 @@ int xt_curses_run(xc_interface *xch, struct xt_view *v, double delay, long itera
                 break;
             case KEY_UP: if (scroll > 0) scroll--; break;
             case KEY_DOWN: if (scroll + 1 < (int)cur.n) scroll++; break;
+            case KEY_LEFT: hscroll = hscroll >= 10 ? hscroll - 10 : 0; break;
+            case KEY_RIGHT: if (hscroll < 400) hscroll += 10; break;
             case KEY_RESIZE: break;
             default: redraw = false; break;
             }
