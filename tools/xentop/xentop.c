@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static void usage(FILE *f)
@@ -55,8 +56,13 @@ static int batch(xc_interface *xch, const struct xt_view *v, double delay, long 
     bool have_prev = false;
 
     for (long round = 0; iterations <= 0 || round < iterations; round++) {
-        if (round)
-            usleep((useconds_t)(delay * 1e6));
+        if (round) {
+            struct timespec ts = { (time_t)delay,
+                                   (long)((delay - (double)(time_t)delay) * 1e9) };
+
+            while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+                ;
+        }
         if (xt_collect(xch, &cur, v->vcpus) < 0) {
             xt_snapshot_free(&prev);
             return fail("reading domain information");

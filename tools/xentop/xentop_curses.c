@@ -156,9 +156,14 @@ int xt_curses_run(xc_interface *xch, struct xt_view *v, double delay, long itera
     bool have_prev = false, quit = false;
     int scroll = 0, err = 0;
 
+    SCREEN *scr;
+
     set_escdelay(25);
-    if (!initscr()) {
-        fprintf(stderr, "xentop: cannot start the terminal (TERM unset or unknown?)\n");
+    /* newterm, unlike initscr, returns on failure instead of exiting. */
+    scr = newterm(NULL, stdout, stdin);
+    if (!scr) {
+        fprintf(stderr, "xentop: cannot set up the terminal (TERM='%s'); try -b\n",
+                getenv("TERM") ? getenv("TERM") : "");
         return 1;
     }
     cbreak();
@@ -222,6 +227,7 @@ int xt_curses_run(xc_interface *xch, struct xt_view *v, double delay, long itera
         have_prev = true;
     }
     endwin();
+    delscreen(scr);
     xt_snapshot_free(&prev);
     xt_snapshot_free(&cur);
     if (err) {
