@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 
 struct xs_conn *conn_new(struct xs_daemon *d, const struct xs_transport_ops *ops,
                          void *transport, int fd, uint32_t domid)
@@ -37,6 +38,7 @@ struct xs_conn *conn_new(struct xs_daemon *d, const struct xs_transport_ops *ops
     c->transport = transport;
     c->fd = fd;
     c->domid = domid;
+    c->ep_fd = -1;
     for (tail = &d->conns; *tail; tail = &(*tail)->next)
         ;
     *tail = c;
@@ -61,6 +63,8 @@ void conn_destroy(struct xs_daemon *d, struct xs_conn *c)
     }
     if (c->domain && c->domain->conn == c)
         c->domain->conn = NULL;
+    if (c->ep_fd >= 0 && d->epfd >= 0)
+        epoll_ctl(d->epfd, EPOLL_CTL_DEL, c->ep_fd, NULL);
     if (c->ops && c->ops->destroy)
         c->ops->destroy(c);
     free(c->in);

@@ -9,14 +9,21 @@
  * flushes every queue it can without blocking, and closes broken connections.
  * It also polls the guest channel's domain-exception fd, if any (see
  * domain_check_exceptions).
+ * Waiting uses one epoll set: each connection's fd is registered once and
+ * modified only when the events it wants change, so a round costs one
+ * epoll_wait (O(ready fds) in the kernel) plus a cheap walk of the
+ * connection list, instead of a poll() over every guest's fd (each an
+ * evtchn epoll fd, which is expensive to poll) per request.
  */
 #include "xenstored.h"
 #include "guest_channel.h"
 
 #include <errno.h>
-#include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #define ROUND_BUDGET 64   /* messages per connection per round */
 #define ACCEPT_BUDGET 64  /* new clients per round */
@@ -45,6 +52,10 @@ int daemon_init(struct xs_daemon *d)
 
     memset(d, 0, sizeof(*d));
     d->log_enabled = true;
+    d->ep_fixed[0] = d->ep_fixed[1] = d->ep_fixed[2] = -1;
+    d->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (d->epfd < 0)
+        return -errno;
     for (int i = 0; i < QUOTA_COUNT; i++)
         d->quota[i] = quota_desc[i].def;
     ret = table_init(&d->tree);
@@ -81,6 +92,9 @@ void daemon_destroy(struct xs_daemon *d)
     table_destroy(&d->tree);
     perms_free(&d->special_introduce);
     perms_free(&d->special_release);
+    if (d->epfd >= 0)
+        close(d->epfd);
+    d->epfd = -1;
 }
 
 static void reap_broken(struct xs_daemon *d)
@@ -106,60 +120,102 @@ static int exception_fd(const struct xs_daemon *d)
     return ch && ch->exception_fd && ch->ack_exception ? ch->exception_fd(ch->opaque) : -1;
 }
 
-/* One poll round; `extra_fd` (or -1) is polled too and reported through *extra_ready. */
+#define TAG_FIXED(i) ((void *)((uintptr_t)(i) + 1)) /* epoll data of ep_fixed[i] */
+#define MAX_EVENTS 256
+
+/* Keep ep_fixed[i] registered as `fd` (-1: none). O(1). */
+static void sync_fixed(struct xs_daemon *d, int i, int fd)
+{
+    struct epoll_event ev = { .events = EPOLLIN, .data.ptr = TAG_FIXED(i) };
+
+    if (d->ep_fixed[i] == fd)
+        return;
+    if (d->ep_fixed[i] >= 0)
+        epoll_ctl(d->epfd, EPOLL_CTL_DEL, d->ep_fixed[i], NULL);
+    d->ep_fixed[i] = -1;
+    if (fd >= 0 && epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) == 0)
+        d->ep_fixed[i] = fd;
+}
+
+/* Register c for `events` (a syscall only when its fd or events changed). */
+static void sync_conn(struct xs_daemon *d, struct xs_conn *c, uint32_t events)
+{
+    int fd = c->ops->poll_fd(c);
+    struct epoll_event ev = { .events = events, .data.ptr = c };
+
+    c->ep_revents = 0;
+    if (fd == c->ep_fd && events == c->ep_events)
+        return;
+    if (c->ep_fd >= 0 && fd != c->ep_fd) {
+        epoll_ctl(d->epfd, EPOLL_CTL_DEL, c->ep_fd, NULL);
+        c->ep_fd = -1;
+    }
+    if (fd < 0)
+        return;
+    if (c->ep_fd < 0) {
+        if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+            c->broken = true;   /* an fd we cannot wait on: as poll's POLLNVAL */
+            return;
+        }
+        c->ep_fd = fd;
+    } else if (epoll_ctl(d->epfd, EPOLL_CTL_MOD, fd, &ev) < 0) {
+        c->broken = true;
+        return;
+    }
+    c->ep_events = events;
+}
+
+/* One round; `extra_fd` (or -1) is waited on too and reported through *extra_ready. */
 static int poll_round(struct xs_daemon *d, int listen_fd, int extra_fd, int timeout_ms,
                       bool *extra_ready)
 {
-    size_t nconns = 0, n = 0;
-    struct pollfd *pfds;
-    bool pending = false;
-    int ret;
+    struct epoll_event evs[MAX_EVENTS];
+    bool pending = false, fixed_ready[3] = { false, false, false };
+    int n;
 
-    for (struct xs_conn *c = d->conns; c; c = c->next)
-        nconns++;
-    pfds = calloc(nconns + 3, sizeof(*pfds));
-    if (!pfds)
-        return -ENOMEM;
-    pfds[n++] = (struct pollfd){ .fd = listen_fd, .events = POLLIN };
-    pfds[n++] = (struct pollfd){ .fd = extra_fd, .events = POLLIN };
-    pfds[n++] = (struct pollfd){ .fd = exception_fd(d), .events = POLLIN };
+    sync_fixed(d, 0, listen_fd);
+    sync_fixed(d, 1, extra_fd);
+    sync_fixed(d, 2, exception_fd(d));
     for (struct xs_conn *c = d->conns; c; c = c->next) {
-        short ev = 0;
+        uint32_t ev = 0;
 
-        c->poll_index = -1;
         if (conn_can_take_input(c)) {
-            ev |= POLLIN;
+            ev |= EPOLLIN;
             if (conn_has_message(c))
                 pending = true;
         }
         if (c->out_head)
-            ev |= c->ops->ack_event ? POLLIN : POLLOUT; /* rings signal both ways */
-        c->poll_index = (int)n;
-        pfds[n++] = (struct pollfd){ .fd = c->ops->poll_fd(c), .events = ev };
+            ev |= c->ops->ack_event ? EPOLLIN : EPOLLOUT; /* rings signal both ways */
+        sync_conn(d, c, ev);
     }
-    ret = poll(pfds, n, pending ? 0 : timeout_ms);
-    if (ret < 0) {
-        ret = errno == EINTR ? 0 : -errno;
-        free(pfds);
-        return ret;
+    n = epoll_wait(d->epfd, evs, MAX_EVENTS, pending ? 0 : timeout_ms);
+    if (n < 0)
+        return errno == EINTR ? 0 : -errno;
+    /* Record every result before anything runs: handling may free connections. */
+    for (int i = 0; i < n; i++) {
+        uintptr_t tag = (uintptr_t)evs[i].data.ptr;
+
+        if (tag >= 1 && tag <= 3)
+            fixed_ready[tag - 1] = true;
+        else
+            ((struct xs_conn *)evs[i].data.ptr)->ep_revents = evs[i].events;
     }
     if (extra_ready)
-        *extra_ready = extra_fd >= 0 && (pfds[1].revents & POLLIN);
-    if (pfds[2].revents & POLLIN) {
+        *extra_ready = extra_fd >= 0 && fixed_ready[1];
+    if (fixed_ready[2]) {
         d->channel->ack_exception(d->channel->opaque);
         domain_check_exceptions(d);
     }
-    if (listen_fd >= 0 && (pfds[0].revents & POLLIN))
+    if (listen_fd >= 0 && fixed_ready[0])
         for (int i = 0; i < ACCEPT_BUDGET && socket_accept(d, listen_fd); i++)
             ;
     for (struct xs_conn *c = d->conns; c; c = c->next) {
-        short rev = c->poll_index >= 0 ? pfds[c->poll_index].revents : 0;
+        uint32_t rev = c->ep_revents;
 
+        c->ep_revents = 0;
         if (rev && c->ops->ack_event)
             c->ops->ack_event(c);
-        if (rev & POLLNVAL)
-            c->broken = true;
-        if ((rev & (POLLIN | POLLHUP | POLLERR)) || conn_has_message(c))
+        if ((rev & (EPOLLIN | EPOLLHUP | EPOLLERR)) || conn_has_message(c))
             conn_service_input(d, c, ROUND_BUDGET);
     }
     /* Flush after everyone ran: events for other connections were queued meanwhile. */
@@ -167,7 +223,6 @@ static int poll_round(struct xs_daemon *d, int listen_fd, int extra_fd, int time
         if (c->out_head || c->ops->flush)
             conn_flush(c);
     reap_broken(d);
-    free(pfds);
     return 0;
 }
 

@@ -23,9 +23,15 @@
 
 #define DOMID_FIRST_RESERVED 0x7FF0u
 
+static struct xs_domain **bucket(struct xs_daemon *d, uint32_t domid)
+{
+    return &d->domain_hash[domid & (DOMAIN_HASH_SIZE - 1)];
+}
+
+/* O(1) expected: domids are spread over the buckets by their low bits. */
 struct xs_domain *domain_find(struct xs_daemon *d, uint32_t domid)
 {
-    for (struct xs_domain *dom = d->domains; dom; dom = dom->next)
+    for (struct xs_domain *dom = *bucket(d, domid); dom; dom = dom->hnext)
         if (dom->domid == domid)
             return dom;
     return NULL;
@@ -34,6 +40,7 @@ struct xs_domain *domain_find(struct xs_daemon *d, uint32_t domid)
 struct xs_domain *domain_get(struct xs_daemon *d, uint32_t domid)
 {
     struct xs_domain *dom = domain_find(d, domid);
+    struct xs_domain **b;
 
     if (dom)
         return dom;
@@ -43,15 +50,27 @@ struct xs_domain *domain_get(struct xs_daemon *d, uint32_t domid)
     dom->domid = domid;
     dom->next = d->domains;
     d->domains = dom;
+    b = bucket(d, domid);
+    dom->hnext = *b;
+    *b = dom;
     return dom;
 }
 
-/* Free dom's record. No connection may keep pointing at it: O(connections). */
+/*
+ * Free dom's record. No connection may keep pointing at it: O(connections +
+ * domains), paid once per released domain, never per request.
+ */
 static void domain_forget(struct xs_daemon *d, struct xs_domain *dom)
 {
     for (struct xs_conn *c = d->conns; c; c = c->next)
         if (c->domain == dom)
             c->domain = NULL;
+    for (struct xs_domain **pp = bucket(d, dom->domid); *pp; pp = &(*pp)->hnext) {
+        if (*pp == dom) {
+            *pp = dom->hnext;
+            break;
+        }
+    }
     for (struct xs_domain **pp = &d->domains; *pp; pp = &(*pp)->next) {
         if (*pp == dom) {
             *pp = dom->next;
@@ -98,10 +117,18 @@ int domain_introduce(struct xs_daemon *d, uint32_t domid, uint64_t gfn, uint32_t
     return 0;
 }
 
-/* Give dom0 every main-tree node owned by domid. */
+/*
+ * Give dom0 every main-tree node owned by domid. O(1) when the domain owns
+ * nothing any more (the usual case once /local/domain/<id> is gone: its
+ * `nodes` count is exact), else one walk of the tree.
+ */
 static void chown_to_dom0(struct xs_daemon *d, uint32_t domid)
 {
+    struct xs_domain *dom = domain_find(d, domid);
     int moved = 0;
+
+    if (!dom || dom->nodes == 0)
+        return;
 
     for (size_t i = 0; i < d->tree.nbuckets; i++)
         for (struct node *n = d->tree.buckets[i]; n; n = n->hnext)
@@ -114,29 +141,84 @@ static void chown_to_dom0(struct xs_daemon *d, uint32_t domid)
     domain_nodes_adjust(d, 0, moved);
 }
 
+/* The state of every introduced domain into states[] (list order), in one round trip if offered. */
+static bool states_batch(struct xs_daemon *d, const uint32_t *ids, unsigned n, int *states)
+{
+    const struct xs_guest_channel *ch = d->channel;
+
+    return ch->domain_states && ch->domain_states(ch->opaque, ids, n, states) == 0;
+}
+
+/*
+ * One exception: the channel's batched query when it has one (one round trip
+ * to the hypervisor for all introduced domains), else one query per domain.
+ * O(domains) in memory either way.
+ */
 void domain_check_exceptions(struct xs_daemon *d)
 {
     const struct xs_guest_channel *ch = d->channel;
     bool notify = false;
-    struct xs_domain *dom, *next;
+    struct xs_domain *dom;
+    uint32_t *ids = NULL;
+    int *states = NULL;
+    unsigned n = 0, i;
 
     if (!ch || !ch->domain_state)
         return;
-    for (dom = d->domains; dom; dom = next) {
-        int state;
+    for (dom = d->domains; dom; dom = dom->next)
+        n += dom->introduced;
+    if (n == 0)
+        return;
+    ids = malloc(n * sizeof(*ids));
+    states = malloc(n * sizeof(*states));
+    i = 0;
+    if (ids && states) {
+        for (dom = d->domains; dom; dom = dom->next)
+            if (dom->introduced)
+                ids[i++] = dom->domid;
+    }
+    if (!ids || !states || !states_batch(d, ids, n, states)) {
+        /* Fall back on one query per domain (ids may be NULL: read them from the list). */
+        free(ids);
+        free(states);
+        ids = NULL;
+        states = NULL;
+    }
+    /* Releasing frees records, so walk our own copy of the ids. */
+    if (ids) {
+        for (i = 0; i < n; i++) {
+            dom = domain_find(d, ids[i]);
+            if (!dom || !dom->introduced)
+                continue;
+            if (states[i] == XS_DOMAIN_GONE) {
+                trace_text(d, "domain %u is gone: released", dom->domid);
+                domain_release(d, dom->domid);
+            } else if (states[i] == XS_DOMAIN_SHUTDOWN && !dom->shutdown) {
+                dom->shutdown = true;
+                notify = true;
+            }
+        }
+    } else {
+        struct xs_domain *next;
 
-        next = dom->next;   /* releasing may free dom */
-        if (!dom->introduced)
-            continue;
-        state = ch->domain_state(ch->opaque, dom->domid);
-        if (state == XS_DOMAIN_GONE) {
-            trace_text(d, "domain %u is gone: released", dom->domid);
-            domain_release(d, dom->domid);
-        } else if (state == XS_DOMAIN_SHUTDOWN && !dom->shutdown) {
-            dom->shutdown = true;
-            notify = true;
+        for (dom = d->domains; dom; dom = next) {
+            int state;
+
+            next = dom->next;   /* releasing may free dom */
+            if (!dom->introduced)
+                continue;
+            state = ch->domain_state(ch->opaque, dom->domid);
+            if (state == XS_DOMAIN_GONE) {
+                trace_text(d, "domain %u is gone: released", dom->domid);
+                domain_release(d, dom->domid);
+            } else if (state == XS_DOMAIN_SHUTDOWN && !dom->shutdown) {
+                dom->shutdown = true;
+                notify = true;
+            }
         }
     }
+    free(ids);
+    free(states);
     if (notify)
         watch_fire_special(d, XS_SPECIAL_RELEASE);
 }
@@ -183,4 +265,5 @@ void domain_free_all(struct xs_daemon *d)
         d->domains = dom->next;
         free(dom);
     }
+    memset(d->domain_hash, 0, sizeof(d->domain_hash));
 }

@@ -51,6 +51,12 @@ struct xs_guest_channel {
     int (*exception_fd)(void *opaque);
     void (*ack_exception)(void *opaque);
     int (*domain_state)(void *opaque, uint32_t domid);
+    /*
+     * Optional (NULL: use domain_state per domain): the states of the n
+     * domains ids[] into states[], in one query of the hypervisor. 0, or -1
+     * (the caller then falls back on domain_state).
+     */
+    int (*domain_states)(void *opaque, const uint32_t *ids, unsigned n, int *states);
 };
 
 #define XS_DOMAIN_RUNNING 0   /* exists and has not shut down */

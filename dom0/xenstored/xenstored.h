@@ -241,7 +241,11 @@ struct xs_domain {
     uint32_t nodes;        /* main-tree nodes owned */
     struct xs_conn *conn;  /* ring connection, if a guest channel is configured */
     struct xs_domain *next;
+    struct xs_domain *hnext; /* chain in xs_daemon.domain_hash */
 };
+
+/* Buckets of the domid index (power of two): domain_find is O(1) expected. */
+#define DOMAIN_HASH_SIZE 256u
 
 struct xs_domain *domain_find(struct xs_daemon *d, uint32_t domid);
 struct xs_domain *domain_get(struct xs_daemon *d, uint32_t domid); /* find or create */
@@ -304,7 +308,9 @@ struct xs_conn {
     struct xs_txn *txns;
     unsigned ntxns;
     bool broken;               /* to be closed by the main loop */
-    int poll_index;            /* slot in the loop's pollfd array, -1 if none */
+    int ep_fd;                 /* fd registered in the daemon's epoll set, -1 if none */
+    uint32_t ep_events;        /* events it is registered for */
+    uint32_t ep_revents;       /* what the last wait reported for it */
     struct xs_conn *next;
 };
 
@@ -374,11 +380,14 @@ struct xs_daemon {
     uint32_t quota[QUOTA_COUNT];
     struct xs_perms special_introduce, special_release;
     struct xs_domain *domains;
+    struct xs_domain *domain_hash[DOMAIN_HASH_SIZE]; /* the same records, by domid */
     struct xs_conn *conns;
     const struct xs_guest_channel *channel; /* NULL: guests cannot be served yet */
     bool keep_released_nodes;
     FILE *trace;
     bool log_enabled;
+    int epfd;                  /* the loop's epoll set (daemon.c) */
+    int ep_fixed[3];           /* listen, extra and exception fds registered in it, or -1 */
 };
 
 /* Build the initial tree and defaults. Returns 0 or -errno. */
