@@ -31,6 +31,14 @@
 
 struct domain *dom0;
 static struct domain *domains;          /* sorted by id */
+/*
+ * The same domains (dying ones too) indexed by id: lookups are O(1), and
+ * list insert/remove find their neighbour by scanning down from the id, which
+ * stops at dom0 and in practice after a few slots (ids are handed out in
+ * order by the rover), instead of walking every domain.
+ */
+static struct domain *by_id[DOMID_FIRST_RESERVED];
+static unsigned id_top;                 /* every used slot of by_id is below it */
 static domid_t domid_rover = 1;
 static mfn_t *orphans;
 static size_t nr_orphans, cap_orphans;
@@ -51,31 +59,58 @@ struct domain *domain_list(void)
     return domains;
 }
 
+/* O(1) through the index. */
 struct domain *domain_by_id(domid_t id)
 {
-    for (struct domain *d = domains; d && d->domain_id <= id; d = d->next)
-        if (d->domain_id == id)
-            return d->is_dying ? NULL : d;
+    struct domain *d = id < DOMID_FIRST_RESERVED ? by_id[id] : NULL;
+
+    return d && !d->is_dying ? d : NULL;
+}
+
+struct domain *domain_any_by_id(domid_t id)
+{
+    return id < DOMID_FIRST_RESERVED ? by_id[id] : NULL;
+}
+
+/* The first listed domain (dying or not) with an id >= id. O(id gap). */
+struct domain *domain_first_from(domid_t id)
+{
+    for (unsigned i = id; i < id_top; i++)
+        if (by_id[i])
+            return by_id[i];
     return NULL;
+}
+
+/* The link that points at the place for id in the sorted list. O(id gap below id). */
+static struct domain **list_link_for(domid_t id)
+{
+    for (unsigned i = id; i-- > 0;)
+        if (by_id[i])
+            return &by_id[i]->next;
+    return &domains;
 }
 
 static void domain_list_insert(struct domain *d)
 {
-    struct domain **p = &domains;
+    struct domain **p = list_link_for(d->domain_id);
 
-    while (*p && (*p)->domain_id < d->domain_id)
-        p = &(*p)->next;
     d->next = *p;
     *p = d;
+    by_id[d->domain_id] = d;
+    if (d->domain_id >= id_top)
+        id_top = d->domain_id + 1U;
 }
 
 static void domain_list_remove(struct domain *d)
 {
-    for (struct domain **p = &domains; *p; p = &(*p)->next)
-        if (*p == d) {
-            *p = d->next;
-            return;
-        }
+    struct domain **p = list_link_for(d->domain_id);
+
+    if (*p == d)
+        *p = d->next;
+    if (by_id[d->domain_id] == d)
+        by_id[d->domain_id] = NULL;
+    while (id_top > 0 && !by_id[id_top - 1])
+        id_top--;
 }
 
 /* The paging modes this build offers, by creation flag. */
@@ -142,15 +177,9 @@ static int choose_domid(domid_t *out)
         domid_t id = domid_rover;
 
         domid_rover = (domid_t)(domid_rover + 1U >= DOMID_FIRST_RESERVED ? 1U : domid_rover + 1U);
-        if (!domain_by_id(id)) {
-            bool dying = false;
-
-            for (struct domain *d = domains; d; d = d->next)
-                dying |= d->domain_id == id;
-            if (!dying) {
-                *out = id;
-                return 0;
-            }
+        if (!domain_any_by_id(id)) {   /* neither live nor dying */
+            *out = id;
+            return 0;
         }
     }
     return -ENOSPC;

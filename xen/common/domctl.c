@@ -64,15 +64,16 @@ void getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
 
 static long domctl_getdomaininfo(struct xen_domctl *op)
 {
+    struct domain *d;
+
     if (op->domain >= DOMID_FIRST_RESERVED)
         return -EINVAL;
-    for (struct domain *d = domain_list(); d; d = d->next)
-        if (d->domain_id >= op->domain) {
-            getdomaininfo(d, &op->u.getdomaininfo);
-            op->domain = d->domain_id;
-            return 0;
-        }
-    return -ESRCH;
+    d = domain_first_from((domid_t)op->domain);
+    if (!d)
+        return -ESRCH;
+    getdomaininfo(d, &op->u.getdomaininfo);
+    op->domain = d->domain_id;
+    return 0;
 }
 
 static long domctl_sched(struct domain *d, struct xen_domctl_scheduler_op *s)

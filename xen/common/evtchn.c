@@ -248,11 +248,8 @@ int evtchn_close(struct domain *d, evtchn_port_t port)
         break;
     case EVTCHNSTAT_interdomain:
         rd = c->remote_dom == d->domain_id ? d : domain_by_id(c->remote_dom);
-        if (!rd) {   /* a dying peer: it is closing its side itself */
-            for (struct domain *x = domain_list(); x; x = x->next)
-                if (x->domain_id == c->remote_dom)
-                    rd = x;
-        }
+        if (!rd)   /* a dying peer: it is closing its side itself */
+            rd = domain_any_by_id(c->remote_dom);
         if (rd && c->remote_port < rd->nr_evtchn) {
             struct evtchn *r = &rd->evtchn[c->remote_port];
 

@@ -128,6 +128,10 @@ int domain_destroy(struct domain *d);
 void domain_destroy_all(void);
 /* Look up a live domain (not dying); NULL if none. DOMID_SELF is not resolved here. */
 struct domain *domain_by_id(domid_t id);
+/* The domain with this id even if dying, or NULL. O(1). */
+struct domain *domain_any_by_id(domid_t id);
+/* The first domain in the list (dying ones included) with an id >= id, or NULL. */
+struct domain *domain_first_from(domid_t id);
 int domain_pause_by_controller(struct domain *d);
 int domain_unpause_by_controller(struct domain *d);
 /* Shut d down with reason (SHUTDOWN_*), logged; idempotent. */
