@@ -19,6 +19,32 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+void conn_mark_active(struct xs_conn *c)
+{
+    struct xs_daemon *d = c->daemon;
+
+    if (c->act)
+        return;
+    c->act = true;
+    c->act_next = d->active;
+    if (d->active)
+        d->active->act_pprev = &c->act_next;
+    c->act_pprev = &d->active;
+    d->active = c;
+}
+
+static void conn_unmark_active(struct xs_conn *c)
+{
+    if (!c->act)
+        return;
+    *c->act_pprev = c->act_next;
+    if (c->act_next)
+        c->act_next->act_pprev = c->act_pprev;
+    c->act = false;
+    c->act_next = NULL;
+    c->act_pprev = NULL;
+}
+
 struct xs_conn *conn_new(struct xs_daemon *d, const struct xs_transport_ops *ops,
                          void *transport, int fd, uint32_t domid)
 {
@@ -42,6 +68,7 @@ struct xs_conn *conn_new(struct xs_daemon *d, const struct xs_transport_ops *ops
     for (tail = &d->conns; *tail; tail = &(*tail)->next)
         ;
     *tail = c;
+    conn_mark_active(c);
     return c;
 }
 
@@ -53,6 +80,7 @@ void conn_destroy(struct xs_daemon *d, struct xs_conn *c)
             break;
         }
     }
+    conn_unmark_active(c);
     txn_free_all(c);
     watch_free_all(c);
     while (c->out_head) {
@@ -78,6 +106,7 @@ int conn_queue(struct xs_conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id
     uint32_t size = sizeof(h) + len;
     struct out_msg *m;
 
+    conn_mark_active(c);
     if (!is_reply && c->out_bytes + size > CONN_OUT_BOUND) {
         c->events_dropped++;
         trace_text(c->daemon, "conn %u: queue full, event dropped", c->id);

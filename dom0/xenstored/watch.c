@@ -9,7 +9,13 @@
  * node (the perms it had when the change happened). Relative watches get
  * relative event paths. Events go through conn_queue(), which bounds each
  * connection's queue, so a slow watcher only loses its own events.
- * Cost: O(total watches) per change.
+ * Index: every watch is also in d->watch_hash, keyed by its path. A change
+ * to P can only match watches on P itself or on one of P's ancestors, so
+ * firing looks up those (O(depth of P) lookups) instead of scanning every
+ * connection's watches; matches are then sorted by (connection id,
+ * registration order), the order the old full scan produced.
+ * Cost: O(depth + matches log matches) per change, whatever the number of
+ * watches or connections.
  */
 #include "xenstored.h"
 
@@ -17,8 +23,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+static size_t hash_bytes(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return (size_t)(h & (WATCH_HASH_SIZE - 1));
+}
+
+static int index_add(struct xs_daemon *d, struct xs_watch *w)
+{
+    struct xs_watch **b;
+
+    if (!d->watch_hash) {
+        d->watch_hash = calloc(WATCH_HASH_SIZE, sizeof(*d->watch_hash));
+        if (!d->watch_hash)
+            return -ENOMEM;
+    }
+    b = &d->watch_hash[hash_bytes(w->path, strlen(w->path))];
+    w->hnext = *b;
+    if (*b)
+        (*b)->hpprev = &w->hnext;
+    w->hpprev = b;
+    *b = w;
+    return 0;
+}
+
+/* Unlink w from the index: O(1). */
 static void watch_free(struct xs_watch *w)
 {
+    if (w->hpprev) {
+        *w->hpprev = w->hnext;
+        if (w->hnext)
+            w->hnext->hpprev = w->hpprev;
+    }
     free(w->path);
     free(w->token);
     free(w);
@@ -78,8 +117,14 @@ int watch_add(struct xs_daemon *d, struct xs_conn *conn, const char *given, cons
         return -ENOMEM;
     }
     w->path = path;
+    w->conn = conn;
+    w->seq = ++d->watch_seq;
     if (given[0] != '/' && given[0] != '@')
         w->relative = strlen(path) - strlen(given);
+    if (index_add(d, w) < 0) {
+        watch_free(w);
+        return -ENOMEM;
+    }
     *tail = w;
     conn->nwatches++;
     return 0;
@@ -116,22 +161,71 @@ void watch_free_all(struct xs_conn *conn)
     conn->nwatches = 0;
 }
 
+struct matches {
+    struct xs_watch **v;   /* starts as a caller's stack array */
+    size_t n, cap;
+    bool heap;             /* v was allocated here */
+};
+
+/* Append the watches on exactly path[0..len) whose connection may read the change. */
+static void collect(struct xs_daemon *d, const struct xs_change *ch, const char *path,
+                    size_t len, struct matches *m)
+{
+    for (struct xs_watch *w = d->watch_hash[hash_bytes(path, len)]; w; w = w->hnext) {
+        if (strncmp(w->path, path, len) != 0 || w->path[len] != '\0')
+            continue;
+        if (w->conn->broken || !(perm_for_conn(w->conn, &ch->perms) & PERM_READ))
+            continue;
+        if (m->n == m->cap) {
+            size_t cap = m->cap ? m->cap * 2 : 16;
+            struct xs_watch **v = m->heap ? realloc(m->v, cap * sizeof(*v))
+                                          : malloc(cap * sizeof(*v));
+
+            if (!v)
+                return;   /* out of memory: these events are lost, as a full queue's */
+            if (!m->heap)
+                memcpy(v, m->v, m->n * sizeof(*v));
+            m->v = v;
+            m->heap = true;
+            m->cap = cap;
+        }
+        m->v[m->n++] = w;
+    }
+}
+
+static int cmp_watch(const void *a, const void *b)
+{
+    const struct xs_watch *x = *(struct xs_watch *const *)a, *y = *(struct xs_watch *const *)b;
+
+    if (x->conn->id != y->conn->id)
+        return x->conn->id < y->conn->id ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 static void fire_one(struct xs_daemon *d, const struct xs_change *ch)
 {
-    for (struct xs_conn *c = d->conns; c; c = c->next) {
-        if (c->broken || !c->watches)
-            continue;
-        for (struct xs_watch *w = c->watches; w; w = w->next) {
-            bool match = ch->exact ? strcmp(w->path, ch->path) == 0
-                                   : path_is_subpath(w->path, ch->path);
+    struct xs_watch *local[16];
+    struct matches m = { local, 0, 16, false };
+    const char *p = ch->path;
+    size_t len = strlen(p);
 
-            if (!match)
-                continue;
-            if (!(perm_for_conn(c, &ch->perms) & PERM_READ))
-                continue;
-            queue_event(c, ch->path + w->relative, w->token);
-        }
+    if (!d->watch_hash)
+        return;
+    if (!ch->exact) {
+        /* Ancestors: "/" for an absolute path, then each prefix ending before a '/'. */
+        if (p[0] == '/' && len > 1)
+            collect(d, ch, "/", 1, &m);
+        for (size_t i = 1; i < len; i++)
+            if (p[i] == '/')
+                collect(d, ch, p, i, &m);
     }
+    collect(d, ch, p, len, &m);
+    if (m.n > 1)
+        qsort(m.v, m.n, sizeof(*m.v), cmp_watch);
+    for (size_t i = 0; i < m.n; i++)
+        queue_event(m.v[i]->conn, p + m.v[i]->relative, m.v[i]->token);
+    if (m.heap)
+        free(m.v);
 }
 
 void watch_fire_changes(struct xs_daemon *d, const struct xs_change *c)

@@ -195,7 +195,12 @@ struct xs_watch {
     char *token;
     size_t relative; /* bytes of prefix to strip from events (0: absolute watch) */
     struct xs_watch *next;
+    struct xs_conn *conn;
+    uint64_t seq;    /* registration order: events go out in (conn id, seq) order */
+    struct xs_watch *hnext, **hpprev; /* chain in xs_daemon.watch_hash, by path */
 };
+
+#define WATCH_HASH_SIZE 4096u /* buckets of the watch index (power of two) */
 
 /* Add a watch and queue its initial event. Returns 0 or -errno. */
 int watch_add(struct xs_daemon *d, struct xs_conn *conn, const char *given, const char *token);
@@ -311,11 +316,19 @@ struct xs_conn {
     int ep_fd;                 /* fd registered in the daemon's epoll set, -1 if none */
     uint32_t ep_events;        /* events it is registered for */
     uint32_t ep_revents;       /* what the last wait reported for it */
+    bool act;                  /* on the daemon's active list (see daemon.c) */
+    struct xs_conn *act_next, **act_pprev;
     struct xs_conn *next;
 };
 
 struct xs_conn *conn_new(struct xs_daemon *d, const struct xs_transport_ops *ops,
                          void *transport, int fd, uint32_t domid);
+/*
+ * Put c on the daemon's active list (O(1)): the loop looks at it next round
+ * (re-registers its events, services, flushes, reaps). Anything that gives a
+ * connection input, output or a broken state must leave it active.
+ */
+void conn_mark_active(struct xs_conn *c);
 /* Close and free; removes its watches and transactions. */
 void conn_destroy(struct xs_daemon *d, struct xs_conn *c);
 /*
@@ -388,6 +401,9 @@ struct xs_daemon {
     bool log_enabled;
     int epfd;                  /* the loop's epoll set (daemon.c) */
     int ep_fixed[3];           /* listen, extra and exception fds registered in it, or -1 */
+    struct xs_conn *active;    /* connections the loop must look at next round */
+    struct xs_watch **watch_hash; /* every watch by path (watch.c); NULL until the first */
+    uint64_t watch_seq;
 };
 
 /* Build the initial tree and defaults. Returns 0 or -errno. */
