@@ -147,3 +147,43 @@ int ut_daemon_stop(pid_t pid)
     waitpid(pid, &st, 0);
     return -1;
 }
+
+int ut_xen_start(const char *tag, char *const args[], char **rundir, pid_t *pid,
+                 char *sock, size_t socklen)
+{
+    char env[PATH_MAX + 16], log[PATH_MAX], path[PATH_MAX];
+    char *envv[] = { env, NULL };
+    char *argv[16] = { (char *)ut_build_path("bin/xen") };
+    unsigned n = 1;
+
+    for (unsigned i = 0; args && args[i] && n < 15; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    *pid = -1;
+    *rundir = ut_rundir_create(tag);
+    if (!*rundir)
+        return -1;
+    snprintf(env, sizeof(env), "XEN_RUN_DIR=%s", *rundir);
+    snprintf(log, sizeof(log), "%s/xen.log", *rundir);
+    snprintf(path, sizeof(path), "%s/privcmd", *rundir);
+    if (sock)
+        snprintf(sock, socklen, "%s", path);
+    *pid = ut_daemon_start(argv, envv, log);
+    if (*pid < 0 || ut_wait_path(path, 5000) < 0)
+        return -1;
+    setenv("XEN_RUN_DIR", *rundir, 1);
+    return 0;
+}
+
+int ut_xen_stop(char *rundir, pid_t pid)
+{
+    char path[PATH_MAX];
+    struct stat sb;
+    int st = ut_daemon_stop(pid), gone;
+
+    snprintf(path, sizeof(path), "%s/privcmd", rundir ? rundir : "");
+    gone = stat(path, &sb) < 0;
+    ut_rundir_remove(rundir);
+    free(rundir);
+    return st == 0 && gone ? 0 : -1;
+}

@@ -32,4 +32,17 @@ int ut_wait_path(const char *path, int timeout_ms);
 /* SIGTERM, then wait up to 5 s (SIGKILL after). Returns the exit status, or -1. */
 int ut_daemon_stop(pid_t pid);
 
+/*
+ * Start build/bin/xen with `args` (NULL-terminated, may be NULL) in a fresh
+ * run directory tagged `tag`, wait for its privcmd socket, and set
+ * XEN_RUN_DIR in this process so libxenctrl finds it. Fills *rundir
+ * (malloc'd), *pid and, if sock != NULL, the socket path (socklen bytes).
+ * Returns 0 or -1. Its log is <rundir>/xen.log.
+ */
+int ut_xen_start(const char *tag, char *const args[], char **rundir, pid_t *pid,
+                 char *sock, size_t socklen);
+/* Stop a daemon from ut_xen_start and remove its run directory. Returns 0
+ * when it exited 0 and had removed its socket, else -1. */
+int ut_xen_stop(char *rundir, pid_t pid);
+
 #endif

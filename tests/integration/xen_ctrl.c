@@ -29,33 +29,14 @@ static char sock[512];
 
 static int suite_init(void)
 {
-    char env[600];
-    char *envv[] = { env, NULL };
-    char log[600];
-    char *argv[] = { (char *)ut_build_path("bin/xen"), "-m", "64M", NULL };
+    char *args[] = { "-m", "64M", NULL };
 
-    rundir = ut_rundir_create("xen");
-    if (!rundir)
-        return -1;
-    snprintf(env, sizeof(env), "XEN_RUN_DIR=%s", rundir);
-    snprintf(log, sizeof(log), "%s/xen.log", rundir);
-    snprintf(sock, sizeof(sock), "%s/privcmd", rundir);
-    xen_pid = ut_daemon_start(argv, envv, log);
-    if (xen_pid < 0 || ut_wait_path(sock, 5000) < 0)
-        return -1;
-    setenv("XEN_RUN_DIR", rundir, 1);
-    return 0;
+    return ut_xen_start("xen", args, &rundir, &xen_pid, sock, sizeof(sock));
 }
 
 static int suite_cleanup(void)
 {
-    int st = ut_daemon_stop(xen_pid);
-    struct stat sb;
-    int gone = stat(sock, &sb) < 0;
-
-    ut_rundir_remove(rundir);
-    free(rundir);
-    return st == 0 && gone ? 0 : -1;
+    return ut_xen_stop(rundir, xen_pid);
 }
 
 static void test_socket_mode(void)

@@ -23,30 +23,14 @@ static pid_t xen_pid = -1;
 
 static int suite_init(void)
 {
-    char env[600], log[600], sock[600];
-    char *envv[] = { env, NULL };
-    char *argv[] = { (char *)ut_build_path("bin/xen"), "-m", "128M", "-p", "2", NULL };
+    char *args[] = { "-m", "128M", "-p", "2", NULL };
 
-    rundir = ut_rundir_create("xenrun");
-    if (!rundir)
-        return -1;
-    snprintf(env, sizeof(env), "XEN_RUN_DIR=%s", rundir);
-    snprintf(log, sizeof(log), "%s/xen.log", rundir);
-    snprintf(sock, sizeof(sock), "%s/privcmd", rundir);
-    xen_pid = ut_daemon_start(argv, envv, log);
-    if (xen_pid < 0 || ut_wait_path(sock, 5000) < 0)
-        return -1;
-    setenv("XEN_RUN_DIR", rundir, 1);
-    return 0;
+    return ut_xen_start("xenrun", args, &rundir, &xen_pid, NULL, 0);
 }
 
 static int suite_cleanup(void)
 {
-    int st = ut_daemon_stop(xen_pid);
-
-    ut_rundir_remove(rundir);
-    free(rundir);
-    return st == 0 ? 0 : -1;
+    return ut_xen_stop(rundir, xen_pid);
 }
 
 static uint32_t addi(unsigned rd, unsigned rs, int imm)
