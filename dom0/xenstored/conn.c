@@ -19,27 +19,36 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+/*
+ * Appended at the tail, so connections are flushed in the order they got
+ * work (watch events go out in firing order, as the old full walk did). O(1).
+ */
 void conn_mark_active(struct xs_conn *c)
 {
     struct xs_daemon *d = c->daemon;
 
     if (c->act)
         return;
+    if (!d->active_tail)
+        d->active_tail = &d->active;
     c->act = true;
-    c->act_next = d->active;
-    if (d->active)
-        d->active->act_pprev = &c->act_next;
-    c->act_pprev = &d->active;
-    d->active = c;
+    c->act_next = NULL;
+    c->act_pprev = d->active_tail;
+    *d->active_tail = c;
+    d->active_tail = &c->act_next;
 }
 
-static void conn_unmark_active(struct xs_conn *c)
+void conn_unmark_active(struct xs_conn *c)
 {
+    struct xs_daemon *d = c->daemon;
+
     if (!c->act)
         return;
     *c->act_pprev = c->act_next;
     if (c->act_next)
         c->act_next->act_pprev = c->act_pprev;
+    else
+        d->active_tail = c->act_pprev;
     c->act = false;
     c->act_next = NULL;
     c->act_pprev = NULL;

@@ -200,12 +200,8 @@ static int poll_round(struct xs_daemon *d, int listen_fd, int extra_fd, int time
         if (c->out_head)
             ev |= c->ops->ack_event ? EPOLLIN : EPOLLOUT; /* rings signal both ways */
         sync_conn(d, c, ev);
-        if (conn_idle(c)) {
-            *c->act_pprev = c->act_next;
-            if (c->act_next)
-                c->act_next->act_pprev = c->act_pprev;
-            c->act = false;
-        }
+        if (conn_idle(c))
+            conn_unmark_active(c);
     }
     n = epoll_wait(d->epfd, evs, MAX_EVENTS, pending ? 0 : timeout_ms);
     if (n < 0)
@@ -231,7 +227,7 @@ static int poll_round(struct xs_daemon *d, int listen_fd, int extra_fd, int time
     if (listen_fd >= 0 && fixed_ready[0])
         for (int i = 0; i < ACCEPT_BUDGET && socket_accept(d, listen_fd); i++)
             ;
-    /* Connections marked during this pass go to the head: serviced next round. */
+    /* Connections marked during this pass join at the tail and are looked at too. */
     for (c = d->active; c; c = c->act_next) {
         uint32_t rev = c->ep_revents;
 

@@ -329,6 +329,8 @@ struct xs_conn *conn_new(struct xs_daemon *d, const struct xs_transport_ops *ops
  * connection input, output or a broken state must leave it active.
  */
 void conn_mark_active(struct xs_conn *c);
+/* Take c off the active list (the loop, once c is idle; conn_destroy). O(1). */
+void conn_unmark_active(struct xs_conn *c);
 /* Close and free; removes its watches and transactions. */
 void conn_destroy(struct xs_daemon *d, struct xs_conn *c);
 /*
@@ -401,7 +403,8 @@ struct xs_daemon {
     bool log_enabled;
     int epfd;                  /* the loop's epoll set (daemon.c) */
     int ep_fixed[3];           /* listen, extra and exception fds registered in it, or -1 */
-    struct xs_conn *active;    /* connections the loop must look at next round */
+    struct xs_conn *active;    /* connections the loop must look at next round, */
+    struct xs_conn **active_tail; /* in the order they became active (FIFO) */
     struct xs_watch **watch_hash; /* every watch by path (watch.c); NULL until the first */
     uint64_t watch_seq;
 };
