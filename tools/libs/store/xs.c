@@ -9,6 +9,9 @@
  * and each queued event holds one byte in a pipe so that xs_fileno() can be
  * polled. Locks: request_mutex (outer) then lock (inner); lock protects the
  * reply slot, the event queue, `reading`, `broken` and the thread state.
+ * Input is read ahead into a per-handle buffer (one read() usually brings a
+ * whole reply, header and body, instead of two); only the thread inside
+ * read_msg() (the one that set `reading`) touches it.
  */
 #include "xenstore.h"
 
@@ -45,6 +48,9 @@ struct xs_handle {
     bool thread_running;
     pthread_t thread;
     int event_pipe[2];
+    /* read-ahead: bytes in[in_off..in_len) are received but not yet parsed */
+    size_t in_off, in_len;
+    char in[2 * (sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX)];
 };
 
 const char *xs_daemon_socket(void)
@@ -131,36 +137,50 @@ void xs_daemon_close(struct xs_handle *h)
     xs_close(h);
 }
 
-static bool read_all(int fd, void *buf, size_t len)
+/* Have at least `need` (<= sizeof(h->in)) bytes buffered; reads only when short. */
+static bool fill(struct xs_handle *h, size_t need)
 {
-    char *p = buf;
+    while (h->in_len - h->in_off < need) {
+        ssize_t n;
 
-    while (len) {
-        ssize_t n = read(fd, p, len);
-
+        if (h->in_off + need > sizeof(h->in)) {
+            memmove(h->in, h->in + h->in_off, h->in_len - h->in_off);
+            h->in_len -= h->in_off;
+            h->in_off = 0;
+        }
+        n = read(h->fd, h->in + h->in_len, sizeof(h->in) - h->in_len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             return false;
-        p += n;
-        len -= (size_t)n;
+        h->in_len += (size_t)n;
     }
     return true;
 }
 
-/* Read one whole message (blocking). NULL on EOF or error. Called without `lock`. */
-static struct xs_msg *read_msg(int fd)
+/*
+ * Read one whole message (blocking unless it is already buffered). NULL on
+ * EOF or error. Called without `lock`, by the thread that set `reading`.
+ */
+static struct xs_msg *read_msg(struct xs_handle *h)
 {
     struct xs_msg *m = calloc(1, sizeof(*m));
 
     if (!m)
         return NULL;
-    if (!read_all(fd, &m->hdr, sizeof(m->hdr)) || m->hdr.len > XENSTORE_PAYLOAD_MAX)
+    if (!fill(h, sizeof(m->hdr)))
+        goto fail;
+    memcpy(&m->hdr, h->in + h->in_off, sizeof(m->hdr));
+    if (m->hdr.len > XENSTORE_PAYLOAD_MAX || !fill(h, sizeof(m->hdr) + m->hdr.len))
         goto fail;
     m->body = malloc(m->hdr.len + 1);
-    if (!m->body || !read_all(fd, m->body, m->hdr.len))
+    if (!m->body)
         goto fail;
+    memcpy(m->body, h->in + h->in_off + sizeof(m->hdr), m->hdr.len);
     m->body[m->hdr.len] = '\0';
+    h->in_off += sizeof(m->hdr) + m->hdr.len;
+    if (h->in_off == h->in_len)
+        h->in_off = h->in_len = 0;
     return m;
 fail:
     free_msg(m);
@@ -194,7 +214,7 @@ static void read_one_locked(struct xs_handle *h)
 
     h->reading = true;
     pthread_mutex_unlock(&h->lock);
-    m = read_msg(h->fd);
+    m = read_msg(h);
     pthread_mutex_lock(&h->lock);
     h->reading = false;
     file_msg(h, m);
