@@ -74,20 +74,24 @@ struct xs_conn *conn_new(struct xs_daemon *d, const struct xs_transport_ops *ops
     c->fd = fd;
     c->domid = domid;
     c->ep_fd = -1;
-    for (tail = &d->conns; *tail; tail = &(*tail)->next)
-        ;
+    /* Append in O(1): d->conns_tail is the link after the last connection. */
+    tail = d->conns_tail ? d->conns_tail : &d->conns;
+    c->pprev = tail;
     *tail = c;
+    d->conns_tail = &c->next;
     conn_mark_active(c);
     return c;
 }
 
+/* O(1) in the number of connections: the list is doubly linked. */
 void conn_destroy(struct xs_daemon *d, struct xs_conn *c)
 {
-    for (struct xs_conn **pp = &d->conns; *pp; pp = &(*pp)->next) {
-        if (*pp == c) {
-            *pp = c->next;
-            break;
-        }
+    if (c->pprev) {
+        *c->pprev = c->next;
+        if (c->next)
+            c->next->pprev = c->pprev;
+        else
+            d->conns_tail = c->pprev;
     }
     conn_unmark_active(c);
     txn_free_all(c);

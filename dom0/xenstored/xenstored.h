@@ -317,6 +317,7 @@ struct xs_conn {
     uint32_t ep_events;        /* events it is registered for */
     uint32_t ep_revents;       /* what the last wait reported for it */
     bool act;                  /* on the daemon's active list (see daemon.c) */
+    struct xs_conn **pprev;    /* the link in d->conns that points at us */
     struct xs_conn *act_next, **act_pprev;
     struct xs_conn *next;
 };
@@ -396,7 +397,8 @@ struct xs_daemon {
     struct xs_perms special_introduce, special_release;
     struct xs_domain *domains;
     struct xs_domain *domain_hash[DOMAIN_HASH_SIZE]; /* the same records, by domid */
-    struct xs_conn *conns;
+    struct xs_conn *conns;     /* in creation order; doubly linked through pprev */
+    struct xs_conn **conns_tail; /* the last connection's `next` (or &conns); NULL: empty */
     const struct xs_guest_channel *channel; /* NULL: guests cannot be served yet */
     bool keep_released_nodes;
     FILE *trace;
