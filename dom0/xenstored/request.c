@@ -76,16 +76,24 @@ static bool privileged(const struct req *r)
     return !quota_applies(r->c);
 }
 
-static int do_read(struct req *r)
+/* The node at path argument `arg`, if the caller may read it; else NULL and *err. */
+static const struct node *readable_node(struct req *r, const char *arg, int *err)
 {
-    int err;
-    char *name = node_arg(r, onearg(r), &err);
+    char *name = node_arg(r, arg, err);
     const struct node *n;
 
     if (!name)
-        return -err;
-    n = access_get(&r->ctx, name, PERM_READ, &err);
+        return NULL;
+    n = access_get(&r->ctx, name, PERM_READ, err);
     free(name);
+    return n;
+}
+
+static int do_read(struct req *r)
+{
+    int err;
+    const struct node *n = readable_node(r, onearg(r), &err);
+
     if (!n)
         return -err;
     return reply(r, n->value, n->valuelen);
@@ -174,13 +182,8 @@ static int do_rm(struct req *r)
 static int do_directory(struct req *r)
 {
     int err;
-    char *name = node_arg(r, onearg(r), &err);
-    const struct node *n;
+    const struct node *n = readable_node(r, onearg(r), &err);
 
-    if (!name)
-        return -err;
-    n = access_get(&r->ctx, name, PERM_READ, &err);
-    free(name);
     if (!n)
         return -err;
     if (n->childlen > XENSTORE_PAYLOAD_MAX)
@@ -192,7 +195,7 @@ static int do_directory(struct req *r)
 static int do_directory_part(struct req *r)
 {
     const char *vec[2];
-    char gen[24], *buf, *name;
+    char gen[24], *buf;
     const struct node *n;
     uint64_t off;
     uint32_t i, next, genlen, take;
@@ -202,11 +205,7 @@ static int do_directory_part(struct req *r)
         return -EINVAL;
     if (wire_parse_uint(vec[1], 1ull << 32, &off) < 0)
         return -EINVAL;
-    name = node_arg(r, vec[0], &err);
-    if (!name)
-        return -err;
-    n = access_get(&r->ctx, name, PERM_READ, &err);
-    free(name);
+    n = readable_node(r, vec[0], &err);
     if (!n)
         return -err;
     if (off > n->childlen)
@@ -258,7 +257,6 @@ static int do_get_perms(struct req *r)
 {
     const char *arg = onearg(r);
     const struct node *n;
-    char *name;
     int err;
 
     if (arg && path_is_special(arg)) {
@@ -266,11 +264,7 @@ static int do_get_perms(struct req *r)
 
         return sp ? send_perms(r, sp) : -ENOENT;
     }
-    name = node_arg(r, arg, &err);
-    if (!name)
-        return -err;
-    n = access_get(&r->ctx, name, PERM_READ, &err);
-    free(name);
+    n = readable_node(r, arg, &err);
     if (!n)
         return -err;
     return send_perms(r, &n->perms);
