@@ -19,6 +19,7 @@
 
 #include "public/domctl.h"
 #include "public/event_channel.h"
+#include "public/sysctl.h"
 #include "public/xen.h"
 
 typedef struct xc_interface_core xc_interface;
@@ -64,28 +65,8 @@ typedef struct xc_dominfo {
 /* Fill up to max_doms entries for domains with id >= first_domid. Returns the count or -1. */
 int xc_domain_getinfo(xc_interface *xch, uint32_t first_domid, unsigned int max_doms, xc_dominfo_t *info);
 
-/* Physical host information (subset of xc_physinfo_t). */
-typedef struct xc_physinfo {
-    uint32_t threads_per_core;
-    uint32_t cores_per_socket;
-    uint32_t nr_cpus;
-    uint32_t max_cpu_id;
-    uint32_t nr_nodes;
-    uint32_t max_node_id;
-    uint32_t cpu_khz;
-    uint32_t capabilities;           /* XEN_SYSCTL_PHYSCAP_* */
-    uint64_t total_pages;
-    uint64_t free_pages;
-    uint64_t scrub_pages;
-    uint64_t outstanding_pages;
-    uint64_t max_mfn;
-    uint32_t hw_cap[8];
-} xc_physinfo_t;
-#define XEN_SYSCTL_PHYSCAP_hvm    (1U << 0)
-#define XEN_SYSCTL_PHYSCAP_pv     (1U << 1)
-#define XEN_SYSCTL_PHYSCAP_hap    (1U << 3)
-#define XEN_SYSCTL_PHYSCAP_shadow (1U << 4)
-#define XEN_SYSCTL_PHYSCAP_gnttab_v1 (1U << 6)
+/* Physical host information: XEN_SYSCTL_physinfo's struct, as in Xen's xenctrl.h. */
+typedef struct xen_sysctl_physinfo xc_physinfo_t;
 int xc_physinfo(xc_interface *xch, xc_physinfo_t *info);
 
 /* Version information: XENVER_* queries. */

@@ -18,21 +18,7 @@ int xc_physinfo(xc_interface *xch, xc_physinfo_t *info)
     op.cmd = XEN_SYSCTL_physinfo;
     if (xc_sysctl(xch, &op, NULL, 0, NULL) < 0)
         return -1;
-    memset(info, 0, sizeof(*info));
-    info->threads_per_core = p->threads_per_core;
-    info->cores_per_socket = p->cores_per_socket;
-    info->nr_cpus = p->nr_cpus;
-    info->max_cpu_id = p->max_cpu_id;
-    info->nr_nodes = p->nr_nodes;
-    info->max_node_id = p->max_node_id;
-    info->cpu_khz = p->cpu_khz;
-    info->capabilities = p->capabilities;
-    info->total_pages = p->total_pages;
-    info->free_pages = p->free_pages;
-    info->scrub_pages = p->scrub_pages;
-    info->outstanding_pages = p->outstanding_pages;
-    info->max_mfn = p->max_mfn;
-    memcpy(info->hw_cap, p->hw_cap, sizeof(info->hw_cap));
+    *info = *p;   /* xc_physinfo_t is the sysctl's own struct */
     return 0;
 }
 
