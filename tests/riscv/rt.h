@@ -12,6 +12,10 @@
  *    RT_SYS_EXIT ecalls, fail on anything else.
  * Invariant: only M-mode code touches tohost/fromhost, except rt_putc()
  * which any mode may call while tohost is identity-mapped for it.
+ * The cause, status and PTE numbers here (and in vm.h) are restated from the
+ * privileged spec on purpose rather than taken from xen/arch/riscv's csr.h
+ * and pte.h: these programs check the hart, so a wrong constant in the
+ * hart's headers must not be able to make them agree with it.
  */
 #ifndef TESTS_RISCV_RT_H
 #define TESTS_RISCV_RT_H
