@@ -220,6 +220,16 @@ static void read_one_locked(struct xs_handle *h)
     file_msg(h, m);
 }
 
+/* Make progress on input (lock held): wait while another thread reads,
+ * else read one message ourselves. */
+static void await_input_locked(struct xs_handle *h)
+{
+    if (h->thread_running || h->reading)
+        pthread_cond_wait(&h->cond, &h->lock);
+    else
+        read_one_locked(h);
+}
+
 static void *reader_thread(void *arg)
 {
     struct xs_handle *h = arg;
@@ -269,10 +279,7 @@ static struct xs_msg *wait_reply(struct xs_handle *h)
         }
         if (h->broken)
             break;
-        if (h->thread_running || h->reading)
-            pthread_cond_wait(&h->cond, &h->lock);
-        else
-            read_one_locked(h);
+        await_input_locked(h);
     }
     pthread_mutex_unlock(&h->lock);
     if (!m)
@@ -659,10 +666,7 @@ char **xs_read_watch(struct xs_handle *h, unsigned int *num)
             errno = ECONNRESET;
             break;
         }
-        if (h->thread_running || h->reading)
-            pthread_cond_wait(&h->cond, &h->lock);
-        else
-            read_one_locked(h);
+        await_input_locked(h);
     }
     pthread_mutex_unlock(&h->lock);
     return vec;
